@@ -1,0 +1,46 @@
+// Start-up: validate the configuration, open the database and run its migrations, and fail the
+// replies and tasks that a previous process left unfinished.
+import { ConfigError, useConfig } from '../utils/config'
+import { closeDatabase, loadMigrations, migrate, useDbHandle } from '../utils/db'
+import { setStartup } from '../utils/startup'
+import { failInterruptedMessages } from '../utils/storage/messages'
+import { failInterruptedTasks } from '../utils/storage/tasks'
+
+async function readMigrationAsset(name: string): Promise<string> {
+  const value = await useStorage('assets:migrations').getItem(name.replace(/\//g, ':'))
+  if (value === null || value === undefined) throw new Error(`Migration file ${name} is missing from the build`)
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+async function start() {
+  const config = useConfig()
+  const { db, kind } = await useDbHandle()
+  await migrate(db, await loadMigrations(readMigrationAsset))
+  // With the embedded database this process is the only writer, so every streaming row is orphaned;
+  // with Postgres other instances may be writing, so only rows silent for a minute are.
+  const orphanedBefore = kind === 'pglite' ? new Date(Date.now() + 1000) : new Date(Date.now() - 60_000)
+  const messages = await failInterruptedMessages(orphanedBefore)
+  const tasks = kind === 'pglite' ? await failInterruptedTasks() : 0
+  if (messages || tasks) console.info(`[startup] marked ${messages} interrupted repl${messages === 1 ? 'y' : 'ies'} and ${tasks} task(s) as failed`)
+  console.info(`[startup] database: ${kind}${kind === 'pglite' ? ` in ${config.DATA_DIR}` : ''}; guest timeout: ${config.SESSION_TIMEOUT_MINUTES} min`)
+}
+
+export default defineNitroPlugin((nitro) => {
+  try {
+    useConfig()
+  }
+  catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+  const work = start()
+  setStartup(work)
+  work.catch((error) => {
+    console.error('[startup] failed:', error instanceof Error ? error.message : error)
+    process.exit(1)
+  })
+  nitro.hooks.hook('close', closeDatabase)
+})

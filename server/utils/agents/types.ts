@@ -1,0 +1,37 @@
+// What an agent is to the chat service: its public description and a reply stream.
+import type { Agent, MessageError, TaskResult } from '#shared/protocol'
+
+export interface Turn {
+  role: 'user' | 'assistant'
+  content: string
+}
+
+export interface ToolOutcome {
+  status: 'completed' | 'failed' | 'cancelled'
+  result?: TaskResult
+  error?: MessageError
+}
+
+export interface ReplyContext {
+  /** The conversation so far, oldest first; the last turn is the message to answer. */
+  history: Turn[]
+  signal: AbortSignal
+  /** Starts a task as a tool call (it shows in the task panel) and waits for its outcome. */
+  runTool: (kind: string, input: unknown) => Promise<ToolOutcome>
+}
+
+export interface AgentRuntime {
+  info: Agent
+  /** Task kinds this agent may call as tools. */
+  tools: string[]
+  /** Yields the reply's text piece by piece; stops early when `signal` aborts. */
+  reply: (ctx: ReplyContext) => AsyncIterable<string>
+}
+
+/** A failure of the agent itself (provider down, bad key): the reply ends as failed with this code. */
+export class AgentFailure extends Error {
+  constructor(public readonly code: string, message: string) {
+    super(message)
+    this.name = 'AgentFailure'
+  }
+}

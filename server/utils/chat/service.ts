@@ -1,0 +1,155 @@
+// The chat operations behind the socket: every one checks the owner through the storage layer and
+// announces its changes to all of the owner's sockets through the bus.
+import { extractCode, hasCodeFence, parseSlashCommand } from '#shared/commands'
+import { LIMITS, serverFrame, type ClientPayload, type Message, type Task } from '#shared/protocol'
+import type { MessageRow, TopicRow } from '../../database/schema'
+import { requireAgent } from '../agents/registry'
+import type { AgentRuntime, Turn } from '../agents/types'
+import { publishToUser } from '../bus'
+import { badRequest } from '../errors'
+import { toMessage, toTask, toTopic } from '../storage/mappers'
+import { allMessages, deleteMessages, insertMessage, messagesFrom, pageMessages, requireMessage } from '../storage/messages'
+import { topicTasks } from '../storage/tasks'
+import { deleteTopic, insertTopic, requireTopic, updateTopic } from '../storage/topics'
+import { abortTopicTasks } from '../tasks/queue'
+import { commandAgent } from './commands'
+import { liveRun, liveRunsOfTopic, runReply, stopRun } from './replies'
+import { withTopicLock } from './locks'
+
+export function titleFrom(text: string): string {
+  const prose = text.replace(/```[\s\S]*?```/g, ' ').replace(/[`#>]/g, '').replace(/\s+/g, ' ').trim()
+  const line = prose || (hasCodeFence(text) ? `Code: ${extractCode(text).split('\n')[0]!.trim()}` : 'New chat')
+  if (line.length <= 48) return line
+  const cut = line.slice(0, 48)
+  const space = cut.lastIndexOf(' ')
+  return `${space > 20 ? cut.slice(0, space) : cut}…`
+}
+
+function historyOf(rows: MessageRow[]): Turn[] {
+  return rows.filter(m => m.status !== 'failed' && m.status !== 'streaming' && m.content).map(m => ({ role: m.role, content: m.content }))
+}
+
+/** Creates the assistant message and starts answering the last user message of the topic. */
+async function answer(topic: TopicRow, userText: string) {
+  const command = parseSlashCommand(userText)
+  const agent: AgentRuntime = command ? commandAgent(command) : requireAgent(topic.agentId)
+  const history = historyOf(await allMessages(topic.id))
+  const assistant = await insertMessage({ topicId: topic.id, role: 'assistant', content: '', status: 'streaming', agentId: topic.agentId })
+  publishToUser(topic.ownerId, serverFrame('message.created', { message: toMessage(assistant) }))
+  runReply(agent, topic, assistant, history)
+}
+
+function assertIdle(topicId: string) {
+  if (liveRunsOfTopic(topicId).length) throw badRequest('A reply is still being written in this topic: stop it or wait for it to finish')
+}
+
+async function touchTopic(topic: TopicRow, agentId?: string): Promise<TopicRow> {
+  const updated = await updateTopic(topic.ownerId, topic.id, agentId ? { agentId } : {})
+  publishToUser(topic.ownerId, serverFrame('topic.updated', { topic: toTopic(updated) }))
+  return updated
+}
+
+export async function sendMessage(ownerId: string, payload: ClientPayload<'message.send'>) {
+  requireAgent(payload.agentId)
+  let topic: TopicRow
+  if (payload.topicId === null) {
+    topic = await insertTopic(ownerId, { title: titleFrom(payload.text), agentId: payload.agentId })
+    publishToUser(ownerId, serverFrame('topic.created', { topic: toTopic(topic) }))
+  }
+  else {
+    topic = await requireTopic(ownerId, payload.topicId)
+  }
+  await withTopicLock(topic.id, async () => {
+    assertIdle(topic.id)
+    if (payload.topicId !== null) topic = await touchTopic(topic, payload.agentId !== topic.agentId ? payload.agentId : undefined)
+    const user = await insertMessage({ topicId: topic.id, role: 'user', content: payload.text, status: 'complete', clientMessageId: payload.clientMessageId })
+    publishToUser(ownerId, serverFrame('message.created', { message: toMessage(user) }))
+    await answer(topic, payload.text)
+  })
+  return topic
+}
+
+/** A streaming message as this process sees it right now: its text so far and seq. */
+function withLiveState(row: MessageRow): Message {
+  const run = row.status === 'streaming' ? liveRun(row.id) : undefined
+  return run ? { ...toMessage(row), content: run.content, seq: run.seq } : toMessage(row)
+}
+
+export async function openTopic(ownerId: string, payload: ClientPayload<'topic.open'>) {
+  const topic = await requireTopic(ownerId, payload.topicId)
+  const [{ rows, hasMore }, taskRows] = await Promise.all([
+    pageMessages(topic.id, payload.limit ?? LIMITS.historyPage, payload.before),
+    payload.before ? Promise.resolve([]) : topicTasks(topic.id),
+  ])
+  // Read live state last, after every await: deltas sent before this point have a seq at or below it.
+  const messages = rows.map(withLiveState)
+  const tasks: Task[] = taskRows.map(toTask)
+  return { topicId: topic.id, messages, tasks, hasMore }
+}
+
+export async function changeTopic(ownerId: string, payload: ClientPayload<'topic.update'>) {
+  if (payload.agentId) requireAgent(payload.agentId)
+  const topic = await updateTopic(ownerId, payload.topicId, { title: payload.title, agentId: payload.agentId })
+  publishToUser(ownerId, serverFrame('topic.updated', { topic: toTopic(topic) }))
+}
+
+export async function removeTopic(ownerId: string, payload: ClientPayload<'topic.delete'>) {
+  const topic = await requireTopic(ownerId, payload.topicId)
+  await withTopicLock(topic.id, async () => {
+    abortTopicTasks(topic.id)
+    await Promise.all(liveRunsOfTopic(topic.id).map(stopRun))
+    await deleteTopic(ownerId, topic.id)
+  })
+  publishToUser(ownerId, serverFrame('topic.deleted', { topicId: topic.id }))
+}
+
+export async function stopMessage(ownerId: string, payload: ClientPayload<'message.stop'>) {
+  const topic = await requireTopic(ownerId, payload.topicId)
+  const message = await requireMessage(topic.id, payload.messageId)
+  const run = liveRun(message.id)
+  if (message.role !== 'assistant' || !run) throw badRequest('That message is not being written, so it cannot be stopped')
+  await stopRun(run)
+}
+
+/** Deletes `from` and every later message of the topic, stopping any that still streams. */
+async function truncateFrom(topic: TopicRow, from: MessageRow) {
+  await Promise.all(liveRunsOfTopic(topic.id).map(stopRun))
+  const doomed = await messagesFrom(topic.id, from.position, true)
+  await deleteMessages(topic.id, doomed.map(m => m.id))
+  publishToUser(topic.ownerId, serverFrame('message.deleted', { topicId: topic.id, messageIds: doomed.map(m => m.id) }))
+}
+
+export async function regenerateMessage(ownerId: string, payload: ClientPayload<'message.regenerate'>) {
+  const topic = await requireTopic(ownerId, payload.topicId)
+  await withTopicLock(topic.id, async () => {
+    const message = await requireMessage(topic.id, payload.messageId)
+    if (message.role !== 'assistant') throw badRequest('Only an assistant message can be regenerated')
+    await truncateFrom(topic, message)
+    const lastUser = (await allMessages(topic.id)).filter(m => m.role === 'user').at(-1)
+    if (!lastUser) throw badRequest('There is no message left to answer')
+    await answer(await touchTopic(topic), lastUser.content)
+  })
+}
+
+export async function editMessage(ownerId: string, payload: ClientPayload<'message.edit'>) {
+  const topic = await requireTopic(ownerId, payload.topicId)
+  await withTopicLock(topic.id, async () => {
+    const message = await requireMessage(topic.id, payload.messageId)
+    if (message.role !== 'user') throw badRequest('Only your own messages can be edited')
+    await truncateFrom(topic, message)
+    const replaced = await insertMessage({ topicId: topic.id, role: 'user', content: payload.text, status: 'complete', clientMessageId: message.clientMessageId ?? undefined })
+    publishToUser(ownerId, serverFrame('message.created', { message: toMessage(replaced) }))
+    await answer(await touchTopic(topic), payload.text)
+  })
+}
+
+export async function removeMessage(ownerId: string, payload: ClientPayload<'message.delete'>) {
+  const topic = await requireTopic(ownerId, payload.topicId)
+  await withTopicLock(topic.id, async () => {
+    const message = await requireMessage(topic.id, payload.messageId)
+    const run = liveRun(message.id)
+    if (run) await stopRun(run)
+    await deleteMessages(topic.id, [message.id])
+    publishToUser(ownerId, serverFrame('message.deleted', { topicId: topic.id, messageIds: [message.id] }))
+  })
+}

@@ -1,0 +1,89 @@
+// The one database entry point: Drizzle on embedded PGlite (default) or on Postgres (DATABASE_URL).
+import { createHash } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { MigrationMeta } from 'drizzle-orm/migrator'
+import * as schema from '../database/schema'
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+type Migratable = Db & { dialect: { migrate: (m: MigrationMeta[], s: unknown, c: object) => Promise<void> }, session: unknown }
+
+interface DbHandle {
+  db: Db
+  kind: 'pglite' | 'postgres'
+  ping: () => Promise<void>
+  close: () => Promise<void>
+}
+
+let handle: Promise<DbHandle> | undefined
+
+async function openPglite(dataDir: string): Promise<DbHandle> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { drizzle } = await import('drizzle-orm/pglite')
+  const dir = resolve(dataDir, 'pglite')
+  mkdirSync(dir, { recursive: true })
+  const client = new PGlite(dir)
+  await client.waitReady
+  return {
+    db: drizzle(client, { schema }) as unknown as Db,
+    kind: 'pglite',
+    ping: async () => void (await client.query('select 1')),
+    close: () => client.close(),
+  }
+}
+
+async function openPostgres(url: string): Promise<DbHandle> {
+  const { default: pg } = await import('pg')
+  const { drizzle } = await import('drizzle-orm/node-postgres')
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  return {
+    db: drizzle(pool, { schema }) as unknown as Db,
+    kind: 'postgres',
+    ping: async () => void (await pool.query('select 1')),
+    close: () => pool.end(),
+  }
+}
+
+export function openDatabase(config: { DATA_DIR: string, DATABASE_URL?: string }): Promise<DbHandle> {
+  handle ??= config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openPglite(config.DATA_DIR)
+  return handle
+}
+
+export async function useDbHandle(): Promise<DbHandle> {
+  return openDatabase(useConfig())
+}
+
+export async function useDb(): Promise<Db> {
+  return (await useDbHandle()).db
+}
+
+export async function closeDatabase() {
+  if (!handle) return
+  const current = handle
+  handle = undefined
+  await (await current).close()
+}
+
+/** Reads drizzle-kit's output (journal + SQL files) through any reader: the bundled assets or the file system. */
+export async function loadMigrations(read: (name: string) => Promise<string>): Promise<MigrationMeta[]> {
+  const journal = JSON.parse(await read('meta/_journal.json')) as { entries: { tag: string, when: number, breakpoints: boolean }[] }
+  return Promise.all(journal.entries.map(async (entry) => {
+    const query = await read(`${entry.tag}.sql`)
+    return {
+      sql: query.split('--> statement-breakpoint'),
+      bps: entry.breakpoints,
+      folderMillis: entry.when,
+      hash: createHash('sha256').update(query).digest('hex'),
+    }
+  }))
+}
+
+export async function migrate(db: Db, migrations: MigrationMeta[]) {
+  const migratable = db as Migratable
+  await migratable.dialect.migrate(migrations, migratable.session, { migrationsFolder: '', migrationsTable: '__drizzle_migrations' })
+}
+
+export function dataPath(...parts: string[]) {
+  return join(resolve(useConfig().DATA_DIR), ...parts)
+}

@@ -1,0 +1,86 @@
+// Messages of a topic, in insertion order. Callers check the topic's owner first (requireTopic).
+import { and, asc, desc, eq, gt, gte, inArray, lt } from 'drizzle-orm'
+import { messages, type MessageRow } from '../../database/schema'
+import type { MessageError } from '#shared/protocol'
+import { useDb } from '../db'
+import { notFound } from '../errors'
+import { newId } from '../ids'
+
+type NewMessage = Pick<MessageRow, 'topicId' | 'role' | 'content' | 'status'> & Partial<Pick<MessageRow, 'agentId' | 'clientMessageId'>>
+
+export async function insertMessage(values: NewMessage): Promise<MessageRow> {
+  const db = await useDb()
+  const [row] = await db.insert(messages).values({ id: newId('msg'), ...values }).returning()
+  return row!
+}
+
+export async function requireMessage(topicId: string, messageId: string): Promise<MessageRow> {
+  const db = await useDb()
+  const [row] = await db.select().from(messages).where(and(eq(messages.id, messageId), eq(messages.topicId, topicId))).limit(1)
+  if (!row) throw notFound('Message')
+  return row
+}
+
+/** One page of history, oldest first, ending just before `before` when given. */
+export async function pageMessages(topicId: string, limit: number, before?: string): Promise<{ rows: MessageRow[], hasMore: boolean }> {
+  const db = await useDb()
+  const conditions = [eq(messages.topicId, topicId)]
+  if (before) {
+    const anchor = await requireMessage(topicId, before)
+    conditions.push(lt(messages.position, anchor.position))
+  }
+  const rows = await db.select().from(messages).where(and(...conditions)).orderBy(desc(messages.position)).limit(limit + 1)
+  const hasMore = rows.length > limit
+  return { rows: rows.slice(0, limit).reverse(), hasMore }
+}
+
+export async function allMessages(topicId: string): Promise<MessageRow[]> {
+  const db = await useDb()
+  return db.select().from(messages).where(eq(messages.topicId, topicId)).orderBy(asc(messages.position))
+}
+
+/** The message and all that follow it in its topic. */
+export async function messagesFrom(topicId: string, position: number, inclusive: boolean): Promise<MessageRow[]> {
+  const db = await useDb()
+  const from = inclusive ? gte(messages.position, position) : gt(messages.position, position)
+  return db.select().from(messages).where(and(eq(messages.topicId, topicId), from)).orderBy(asc(messages.position))
+}
+
+export async function deleteMessages(topicId: string, ids: string[]): Promise<void> {
+  if (!ids.length) return
+  const db = await useDb()
+  await db.delete(messages).where(and(eq(messages.topicId, topicId), inArray(messages.id, ids)))
+}
+
+export async function saveProgress(messageId: string, content: string, seq: number): Promise<void> {
+  const db = await useDb()
+  await db.update(messages).set({ content, seq, updatedAt: new Date() }).where(and(eq(messages.id, messageId), eq(messages.status, 'streaming')))
+}
+
+export async function finishMessage(
+  messageId: string,
+  values: { content: string, seq: number, status: 'complete' | 'stopped' | 'failed', error?: MessageError },
+): Promise<MessageRow | undefined> {
+  const db = await useDb()
+  const [row] = await db
+    .update(messages)
+    .set({ ...values, error: values.error ?? null, updatedAt: new Date() })
+    .where(eq(messages.id, messageId))
+    .returning()
+  return row
+}
+
+/** Replies left streaming by a process that died: they can never finish, so they fail visibly. */
+export async function failInterruptedMessages(olderThan: Date): Promise<number> {
+  const db = await useDb()
+  const rows = await db
+    .update(messages)
+    .set({
+      status: 'failed',
+      error: { code: 'interrupted', message: 'The server stopped while this reply was being written. Regenerate to try again.' },
+      updatedAt: new Date(),
+    })
+    .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, olderThan)))
+    .returning({ id: messages.id })
+  return rows.length
+}

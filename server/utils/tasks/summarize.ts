@@ -1,0 +1,61 @@
+// `/summarize`: an extractive summary of the topic — the sentences that carry its most frequent terms.
+import { z } from 'zod'
+import { defineTaskKind } from './types'
+
+const STOPWORDS = new Set(('a an and are as at be but by can could did do does for from had has have he her his how i if in into is it its '
+  + 'just me my no not of on or our she so than that the their them then there these they this to too us was we were what when where '
+  + 'which who why will with would you your yes ok okay please thanks thank let lets also about some any all more most very really').split(' '))
+
+import type { Turn } from '../agents/types'
+
+export function keyTerms(text: string, count: number): string[] {
+  const freq = new Map<string, number>()
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]{2,}/gu) ?? []) {
+    if (!STOPWORDS.has(word)) freq.set(word, (freq.get(word) ?? 0) + 1)
+  }
+  return [...freq.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, count).map(([word]) => word)
+}
+
+function sentences(text: string): string[] {
+  const prose = text.replace(/```[\s\S]*?```/g, ' ').replace(/[#>*_`]/g, '')
+  return prose.split(/(?<=[.!?])\s+|\n+/).map(s => s.trim()).filter(s => s.length >= 12 && s.length <= 400)
+}
+
+export function summarize(turns: Turn[], maxSentences = 5): { text: string, terms: string[], picked: string[] } {
+  const userTurns = turns.filter(t => t.role === 'user').length
+  const all = turns.flatMap(turn => sentences(turn.content).map(sentence => ({ sentence, role: turn.role })))
+  const terms = keyTerms(turns.map(t => t.content).join('\n'), 12)
+  const weight = new Map(terms.map((term, i) => [term, terms.length - i]))
+  const scored = all.map((item, index) => {
+    const words = item.sentence.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]{2,}/gu) ?? []
+    const score = words.reduce((sum, w) => sum + (weight.get(w) ?? 0), 0) / Math.sqrt(words.length || 1)
+    return { ...item, index, score }
+  })
+  const seen = new Set<string>()
+  const picked = scored
+    .sort((a, b) => b.score - a.score)
+    .filter(item => item.score > 0 && !seen.has(item.sentence.toLowerCase()) && seen.add(item.sentence.toLowerCase()))
+    .slice(0, maxSentences)
+    .sort((a, b) => a.index - b.index)
+  const header = `**${turns.length} message${turns.length === 1 ? '' : 's'}** (${userTurns} from you, ${turns.length - userTurns} from the agent).`
+  const topTerms = terms.slice(0, 6)
+  const body = picked.length
+    ? picked.map(item => `- ${item.role === 'user' ? 'You' : 'Agent'}: ${item.sentence}`).join('\n')
+    : '- Nothing substantial has been said yet.'
+  const text = [header, topTerms.length ? `Key terms: ${topTerms.map(t => `\`${t}\``).join(', ')}.` : '', body].filter(Boolean).join('\n\n')
+  return { text, terms: topTerms, picked: picked.map(p => p.sentence) }
+}
+
+export default defineTaskKind({
+  kind: 'summarize',
+  description: 'Summarise the conversation of the current topic: message counts, key terms and its most telling sentences.',
+  input: z.object({}),
+  timeoutMs: 10_000,
+  title: () => 'Summarise topic',
+  async run(_input, ctx) {
+    const turns = (await ctx.loadConversation()).filter(t => !/^\/summari[sz]e\b/i.test(t.content.trim()))
+    ctx.progress(0.5)
+    const { text, terms } = summarize(turns)
+    return { text, terms, messageCount: turns.length }
+  },
+})

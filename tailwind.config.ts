@@ -1,0 +1,6 @@
+import type { Config } from 'tailwindcss'
+
+export default {
+  darkMode: 'class',
+  content: [],
+} satisfies Partial<Config>
