@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import type { MigrationMeta } from 'drizzle-orm/migrator'
 import * as schema from '../database/schema'
+import { useConfig } from './config'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 type Migratable = Db & { dialect: { migrate: (m: MigrationMeta[], s: unknown, c: object) => Promise<void> }, session: unknown }

@@ -1,6 +1,6 @@
 // The chat operations behind the socket: every one checks the owner through the storage layer and
 // announces its changes to all of the owner's sockets through the bus.
-import { extractCode, hasCodeFence, parseSlashCommand } from '#shared/commands'
+import { parseSlashCommand } from '#shared/commands'
 import { LIMITS, serverFrame, type ClientPayload, type Message, type Task } from '#shared/protocol'
 import type { MessageRow, TopicRow } from '../../database/schema'
 import { requireAgent } from '../agents/registry'
@@ -15,15 +15,7 @@ import { abortTopicTasks } from '../tasks/queue'
 import { commandAgent } from './commands'
 import { liveRun, liveRunsOfTopic, runReply, stopRun } from './replies'
 import { withTopicLock } from './locks'
-
-export function titleFrom(text: string): string {
-  const prose = text.replace(/```[\s\S]*?```/g, ' ').replace(/[`#>]/g, '').replace(/\s+/g, ' ').trim()
-  const line = prose || (hasCodeFence(text) ? `Code: ${extractCode(text).split('\n')[0]!.trim()}` : 'New chat')
-  if (line.length <= 48) return line
-  const cut = line.slice(0, 48)
-  const space = cut.lastIndexOf(' ')
-  return `${space > 20 ? cut.slice(0, space) : cut}…`
-}
+import { titleFrom } from './titles'
 
 function historyOf(rows: MessageRow[]): Turn[] {
   return rows.filter(m => m.status !== 'failed' && m.status !== 'streaming' && m.content).map(m => ({ role: m.role, content: m.content }))

@@ -1,0 +1,30 @@
+// Background tasks per topic, as task.updated frames report them.
+import { defineStore } from 'pinia'
+import type { Task } from '#shared/protocol'
+
+export const useTasksStore = defineStore('tasks', () => {
+  const byTopic = ref<Record<string, Task[]>>({})
+
+  function tasksOf(topicId: string | null): Task[] {
+    return topicId ? byTopic.value[topicId] ?? [] : []
+  }
+
+  function setForTopic(topicId: string, tasks: Task[]) {
+    byTopic.value[topicId] = tasks
+  }
+
+  function upsert(task: Task) {
+    const list = (byTopic.value[task.topicId] ??= [])
+    const index = list.findIndex(t => t.id === task.id)
+    // Updates can cross on the wire: never go back from a newer state.
+    if (index >= 0 && list[index]!.updatedAt > task.updatedAt) return
+    if (index >= 0) list[index] = task
+    else list.push(task)
+  }
+
+  function dropTopic(topicId: string) {
+    delete byTopic.value[topicId]
+  }
+
+  return { byTopic, tasksOf, setForTopic, upsert, dropTopic }
+})
