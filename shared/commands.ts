@@ -10,7 +10,8 @@ export const slashCommandHelp = [
   { command: '/summarize', usage: '/summarize', description: 'Summarise this topic' },
 ] as const
 
-const fence = /```[\w-]*\s*\n?([\s\S]*?)```/
+// A language tag counts only when a line break follows it: in "```console.log(1)```" the word is code.
+const fence = /```(?:[\w-]*[ \t]*\r?\n)?([\s\S]*?)```/
 
 /** The code of the first fenced block, or the text itself when it has no fence. */
 export function extractCode(text: string): string {

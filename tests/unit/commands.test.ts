@@ -73,6 +73,15 @@ describe('extractCode', () => {
     expect(extractCode('```\nlet x = 3\n```')).toBe('let x = 3')
   })
 
+  it('keeps the first word of a one-line block as code, not as a language tag', () => {
+    expect(extractCode('```console.log(1)```')).toBe('console.log(1)')
+    expect(parseSlashCommand('/run ```console.log(1)```')).toEqual({ kind: 'run-code', input: { code: 'console.log(1)' } })
+  })
+
+  it('accepts a language tag followed by CRLF', () => {
+    expect(extractCode('```js\r\nlet y = 4\r\n```')).toBe('let y = 4')
+  })
+
   it('returns the whole text, trimmed, when there is no fence', () => {
     expect(extractCode('  console.log(1)\n')).toBe('console.log(1)')
   })
