@@ -24,8 +24,10 @@ function newestMtime(path: string): number {
   return newest
 }
 
+/** REBUILD=1 always builds; REBUILD=0 keeps any existing build (quick reruns while others edit the UI). */
 function buildIsStale(): boolean {
   if (process.env.REBUILD === '1' || !existsSync(serverEntry)) return true
+  if (process.env.REBUILD === '0') return false
   const built = statSync(serverEntry).mtimeMs
   return sources.some(source => newestMtime(join(root, source)) > built)
 }
