@@ -1,6 +1,6 @@
 // @ts-check
 import withNuxt from './.nuxt/eslint.config.mjs'
 
-export default withNuxt(
-  // Your custom configs here
-)
+export default withNuxt({
+  ignores: ['.output', '.nuxt', 'tests/.tmp', 'server/database/migrations'],
+})
