@@ -12,11 +12,13 @@ const THANKS = /^(thanks|thank you|thx|cheers|great|perfect|nice)\b/i
 const SUMMARY = /\b(summari[sz]e|summary|recap|tl;?dr)\b/i
 const RECALL = /\b(what did (i|we) (say|ask|write|talk about|discuss)|what have we (discussed|talked about)|my (first|last|previous) (message|question))\b/i
 const MATH_LEAD = /^(what('s| is)|calculate|compute|evaluate|how much is|solve)\s+/i
+// 2024-05-01, 12/05/2024: a date, not a subtraction or a division.
+const DATE = /^\d{4}([-/.])\d{1,2}\1\d{1,2}$|^\d{1,2}([-/.])\d{1,2}\2\d{4}$/
 
 /** The arithmetic in a message ("what is 12 * (3 + 4)?"), or null when it is not a calculation. */
 export function mathExpression(text: string): string | null {
   const expr = text.trim().replace(MATH_LEAD, '').replace(/[?=!.]+$/, '').trim()
-  if (expr.length > 300 || !/\d/.test(expr)) return null
+  if (expr.length > 300 || !/\d/.test(expr) || DATE.test(expr)) return null
   if (!/^[\d\s.,+\-*/^%()a-z]+$/i.test(expr)) return null
   const words = expr.match(/[a-z]+/gi) ?? []
   const allowedWords = /^(sqrt|cbrt|sin|cos|tan|log|ln|exp|abs|round|floor|ceil|pi|e|mod|to|in|km|m|cm|mm|mile|miles|inch|inches|ft|feet|kg|g|lb|lbs|degC|degF|celsius|fahrenheit|hour|hours|minute|minutes|second|seconds|day|days)$/i
