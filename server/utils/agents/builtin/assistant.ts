@@ -18,6 +18,9 @@ const DATE = /^\d{4}([-/.])\d{1,2}\1\d{1,2}$|^\d{1,2}([-/.])\d{1,2}\2\d{4}$/
 /** The arithmetic in a message ("what is 12 * (3 + 4)?"), or null when it is not a calculation. */
 export function mathExpression(text: string): string | null {
   const expr = text.trim().replace(MATH_LEAD, '').replace(/[?=!.]+$/, '').trim()
+    // People write "17% of 2,340"; mathjs wants "17% * 2340".
+    .replace(/(\d),(?=\d{3}\b)/g, '$1')
+    .replace(/%\s*of\b/gi, '% *')
   if (expr.length > 300 || !/\d/.test(expr) || DATE.test(expr)) return null
   if (!/^[\d\s.,+\-*/^%()a-z]+$/i.test(expr)) return null
   const words = expr.match(/[a-z]+/gi) ?? []
