@@ -1,0 +1,168 @@
+// A person's main path: a new chat, a streamed answer, the topic in the left panel, a reload that
+// restores it from the server-rendered HTML, a slash command's task in the right panel, and stopping.
+import { expect, test, type Page } from '@playwright/test'
+import { createTopic, messages, openApp, send, sendAndWait } from './helpers'
+
+/** Records every status and text length the assistant messages go through, from any DOM change. */
+async function recordAssistantStates(page: Page) {
+  await page.evaluate(() => {
+    const seen: string[] = []
+    Object.assign(window, { __assistantStates: seen })
+    const snapshot = () => {
+      for (const el of document.querySelectorAll('[data-testid=message][data-role=assistant]')) {
+        const state = `${el.getAttribute('data-status')}:${el.querySelector('[data-testid=message-content]')?.textContent?.length ?? 0}`
+        if (seen.at(-1) !== state) seen.push(state)
+      }
+    }
+    new MutationObserver(snapshot).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
+  })
+}
+
+test('a new chat streams its answer, becomes a topic and survives a reload', async ({ page, browser, context }) => {
+  const question = 'What is 12 * (3 + 4)?'
+  await openApp(page, '/')
+  await expect(page.getByTestId('welcome')).toBeVisible()
+  await expect(page.getByTestId('composer-input')).toBeFocused()
+  await page.evaluate(() => Object.assign(window, { __sameDocument: true }))
+  await recordAssistantStates(page)
+
+  await send(page, question)
+  await expect(messages(page, 'user')).toHaveCount(1)
+  await expect(messages(page, 'user').getByTestId('message-content')).toHaveText(question)
+  const reply = messages(page, 'assistant').first()
+  await expect(reply).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
+  await expect(reply.getByTestId('message-content')).toContainText('84')
+
+  // It streamed: the reply was seen as `streaming` with partial text before it was complete.
+  const states = await page.evaluate(() => (window as unknown as { __assistantStates: string[] }).__assistantStates)
+  const streamed = states.filter(s => s.startsWith('streaming:')).map(s => Number(s.split(':')[1]))
+  expect(streamed.length, `states seen: ${states.join(', ')}`).toBeGreaterThan(1)
+  expect(Math.max(...streamed)).toBeGreaterThan(0)
+  expect(states.at(-1)).toMatch(/^complete:/)
+
+  // The URL moved to the new topic without a reload, and the topic is listed on the left.
+  await expect(page).toHaveURL(/\/t\/[^/]+$/)
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
+  const title = (await page.getByTestId('chat-title').textContent())!.trim()
+  expect(title).toContain('12 * (3 + 4)')
+  const item = page.getByTestId('topic-item')
+  await expect(item).toHaveCount(1)
+  await expect(item.getByTestId('topic-title')).toHaveText(title)
+  await expect(item.getByRole('link')).toHaveAttribute('aria-current', 'page')
+
+  // The server-rendered HTML alone (no JavaScript) has the title, the topic list and both messages.
+  const url = page.url()
+  const ssr = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() })
+  const raw = await ssr.newPage()
+  const response = await raw.goto(url)
+  expect(response?.status()).toBe(200)
+  await expect(raw.getByTestId('chat-title')).toHaveText(title)
+  await expect(raw.getByTestId('topic-title')).toHaveText([title])
+  await expect(messages(raw, 'user').getByTestId('message-content')).toHaveText(question)
+  await expect(messages(raw, 'assistant')).toHaveAttribute('data-status', 'complete')
+  await expect(messages(raw, 'assistant').getByTestId('message-content')).toContainText('84')
+  await expect(raw).toHaveTitle(new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+  await ssr.close()
+
+  // A real reload shows the same topic, hydrated and live.
+  await page.reload()
+  await expect(page.locator('[data-testid=connection-status][data-status=open]')).toBeAttached({ timeout: 20_000 })
+  await expect(page).toHaveURL(url)
+  await expect(page.getByTestId('chat-title')).toHaveText(title)
+  await expect(messages(page)).toHaveCount(2)
+  await expect(messages(page, 'assistant').getByTestId('message-content')).toContainText('84')
+})
+
+test('/calc shows a completed task with its result in the right panel', async ({ page }) => {
+  await openApp(page, '/')
+  await send(page, '/calc 2^10')
+  const card = page.getByTestId('task-panel').getByTestId('task-card')
+  await expect(card).toHaveCount(1)
+  await expect(card).toHaveAttribute('data-kind', 'calc')
+  await expect(card).toHaveAttribute('data-status', 'completed')
+  await expect(card.getByTestId('task-result')).toContainText('1024')
+  await expect(card).toBeInViewport()
+  await expect(messages(page, 'assistant').getByTestId('message-content')).toContainText('1024')
+
+  // The task is stored: a reload renders it again.
+  await page.reload()
+  await expect(page.getByTestId('task-panel').getByTestId('task-card')).toHaveAttribute('data-status', 'completed')
+  await expect(page.getByTestId('task-panel').getByTestId('task-result')).toContainText('1024')
+})
+
+test('a streaming reply can be stopped and stays stopped', async ({ page }) => {
+  await createTopic(page, 'What is 1 + 1?')
+  // The help answer is the built-in assistant's longest: it streams for a while.
+  await send(page, 'help')
+  const reply = messages(page, 'assistant').nth(1)
+  await expect(reply).toHaveAttribute('data-status', 'streaming')
+  await expect(reply.getByTestId('message-content')).not.toBeEmpty()
+  await page.getByTestId('stop').click()
+  await expect(reply).toHaveAttribute('data-status', 'stopped')
+  await expect(reply.getByTestId('message-stopped')).toBeVisible()
+  await expect(page.getByTestId('stop')).toHaveCount(0)
+  await expect(page.getByTestId('send')).toBeVisible()
+
+  // No more text arrives after the stop, and the stored reply is the stopped one.
+  const text = await reply.getByTestId('message-content').textContent()
+  await page.waitForTimeout(800)
+  await expect(reply.getByTestId('message-content')).toHaveText(text!)
+  await page.reload()
+  const stored = messages(page, 'assistant').nth(1)
+  await expect(stored).toHaveAttribute('data-status', 'stopped')
+  await expect(stored.getByTestId('message-content')).toHaveText(text!)
+})
+
+test('Shift+Enter makes a new line and Enter sends', async ({ page }) => {
+  await openApp(page, '/')
+  const input = page.getByTestId('composer-input')
+  await input.fill('first line')
+  await input.press('Shift+Enter')
+  await input.pressSequentially('second line')
+  await expect(input).toHaveValue('first line\nsecond line')
+  await expect(messages(page)).toHaveCount(0)
+  await input.press('Enter')
+  await expect(messages(page, 'user')).toHaveCount(1)
+  await expect(input).toHaveValue('')
+  await sendAndWait(page, 'thanks')
+})
+
+test('an unknown topic shows the 404 page', async ({ page }) => {
+  const response = await page.goto('/t/no-such-topic')
+  expect(response?.status()).toBe(404)
+  await expect(page.getByTestId('error-page')).toBeVisible()
+  await expect(page.getByTestId('error-page')).toContainText('This topic does not exist')
+  await page.getByRole('button', { name: 'Start a new chat' }).click()
+  await expect(page).toHaveURL(/\/$/)
+  await expect(page.getByTestId('welcome')).toBeVisible()
+})
+
+test('markdown is sanitised: no injected elements, handlers or javascript: links', async ({ page, browser, context }) => {
+  const dialogs: string[] = []
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message())
+    void dialog.dismiss()
+  })
+  await createTopic(page, '<img src=x onerror=alert(1)> and [x](javascript:alert(1)) and <script>alert(2)</script>')
+  const user = messages(page, 'user').getByTestId('message-content')
+  await expect(user).toContainText('<img src=x onerror=alert(1)>')
+  await expect(user).toContainText('<script>alert(2)</script>')
+
+  const check = async (target: Page) => {
+    const chat = target.getByTestId('message-list')
+    await expect(chat.locator('img')).toHaveCount(0)
+    await expect(chat.locator('script')).toHaveCount(0)
+    await expect(target.locator('a[href^="javascript:" i]')).toHaveCount(0)
+    await expect(target.locator('[onerror], [onclick], [onload]')).toHaveCount(0)
+  }
+  await check(page)
+
+  // The same holds for the server-rendered HTML.
+  const ssr = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() })
+  const raw = await ssr.newPage()
+  await raw.goto(page.url())
+  await expect(messages(raw, 'user')).toHaveCount(1)
+  await check(raw)
+  await ssr.close()
+  expect(dialogs).toEqual([])
+})
