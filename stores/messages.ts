@@ -99,7 +99,7 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   function dropTopic(topicId: string) {
-    delete threads.value[topicId]
+    threads.value = Object.fromEntries(Object.entries(threads.value).filter(([id]) => id !== topicId))
   }
 
   return { threads, messagesOf, streamingIn, setHistory, upsert, adoptDraft, addPending, failPending, applyDeltaFrame, remove, dropTopic }

@@ -23,7 +23,7 @@ export const useTasksStore = defineStore('tasks', () => {
   }
 
   function dropTopic(topicId: string) {
-    delete byTopic.value[topicId]
+    byTopic.value = Object.fromEntries(Object.entries(byTopic.value).filter(([id]) => id !== topicId))
   }
 
   return { byTopic, tasksOf, setForTopic, upsert, dropTopic }

@@ -18,16 +18,18 @@ function requestHost(headers: Headers): string | null {
   return headers.get('x-forwarded-host')?.split(',')[0]!.trim() || headers.get('host')
 }
 
-/** The session of an upgrade request, or the Response that refuses it (403 foreign Origin, 401 no session). */
-export async function authenticateUpgrade(headers: Headers): Promise<SessionInfo | Response> {
-  const origin = headers.get('origin')
-  let originHost: string | null = null
+function hostOf(origin: string | null): string | null {
   try {
-    originHost = origin ? new URL(origin).host : null
+    return origin ? new URL(origin).host : null
   }
   catch {
-    originHost = null
+    return null
   }
+}
+
+/** The session of an upgrade request, or the Response that refuses it (403 foreign Origin, 401 no session). */
+export async function authenticateUpgrade(headers: Headers): Promise<SessionInfo | Response> {
+  const originHost = hostOf(headers.get('origin'))
   if (!originHost || originHost !== requestHost(headers)) return new Response('Forbidden origin', { status: 403 })
   const session = await sessionFromCookie(readCookie(headers.get('cookie'), SESSION_COOKIE))
   return session ?? new Response('No valid session', { status: 401 })

@@ -3,7 +3,9 @@ import { all, create, type MathJsInstance } from 'mathjs'
 import { z } from 'zod'
 import { defineTaskKind, TaskFailure, truncate } from './types'
 
-function sandboxedMath(): MathJsInstance['evaluate'] {
+type Evaluate = (expression: string) => unknown
+
+function sandboxedMath(): Evaluate {
   const math = create(all)
   const evaluate = math.evaluate
   const disabled = (name: string) => () => {
@@ -19,10 +21,10 @@ function sandboxedMath(): MathJsInstance['evaluate'] {
     resolve: disabled('resolve'),
     reviver: disabled('reviver'),
   }, { override: true })
-  return (expr, scope) => evaluate(expr, scope)
+  return expression => evaluate(expression, {})
 }
 
-let evaluate: MathJsInstance['evaluate'] | undefined
+let evaluate: Evaluate | undefined
 let formatter: MathJsInstance['format'] | undefined
 
 export function calculate(expression: string): string {
@@ -30,7 +32,7 @@ export function calculate(expression: string): string {
   formatter ??= create(all).format
   let value: unknown
   try {
-    value = evaluate(expression, {})
+    value = evaluate(expression)
   }
   catch (error) {
     throw new TaskFailure('invalid_expression', `Cannot evaluate "${truncate(expression, 80)}": ${(error as Error).message}`)

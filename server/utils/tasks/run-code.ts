@@ -93,7 +93,7 @@ export function runInSandbox(code: string, signal: AbortSignal, limits = RUN_LIM
     const onAbort = () => finish(() => reject(signal.reason ?? new Error('aborted')))
     signal.addEventListener('abort', onAbort, { once: true })
     worker.once('message', (outcome: RunOutcome) => finish(() => resolve(outcome)))
-    worker.once('error', error => finish(() => resolve({ ok: false, logs: [], error: `Sandbox crashed: ${error.message}` })))
+    worker.once('error', (error: Error) => finish(() => resolve({ ok: false, logs: [], error: `Sandbox crashed: ${error.message}` })))
     worker.once('exit', code => finish(() => resolve({ ok: false, logs: [], error: `Sandbox exited (${code})` })))
   })
 }

@@ -2,11 +2,11 @@
 import { z } from 'zod'
 import { defineTaskKind } from './types'
 
+import type { Turn } from '../agents/types'
+
 const STOPWORDS = new Set(('a an and are as at be but by can could did do does for from had has have he her his how i if in into is it its '
   + 'just me my no not of on or our she so than that the their them then there these they this to too us was we were what when where '
   + 'which who why will with would you your yes ok okay please thanks thank let lets also about some any all more most very really').split(' '))
-
-import type { Turn } from '../agents/types'
 
 export function keyTerms(text: string, count: number): string[] {
   const freq = new Map<string, number>()

@@ -3,9 +3,9 @@
 import type { AgentRuntime, ReplyContext, ToolOutcome } from '../types'
 import { streamWords } from '../pace'
 
-export type Step =
-  | { say: string }
-  | { tool: string, input: unknown, render: (outcome: ToolOutcome) => string }
+export type Step
+  = | { say: string }
+    | { tool: string, input: unknown, render: (outcome: ToolOutcome) => string }
 
 export type Planner = (history: ReplyContext['history']) => Step[]
 
