@@ -22,6 +22,7 @@ async function start() {
   const messages = await failInterruptedMessages(orphanedBefore)
   const tasks = kind === 'pglite' ? await failInterruptedTasks() : 0
   if (messages || tasks) console.info(`[startup] marked ${messages} interrupted repl${messages === 1 ? 'y' : 'ies'} and ${tasks} task(s) as failed`)
+  if (config.REDIS_URL) console.warn('[startup] REDIS_URL is set: /api/health checks Redis, but events and tasks still run in this process only (the Redis bus and BullMQ queue are not built yet), so run a single instance')
   console.info(`[startup] database: ${kind}${kind === 'pglite' ? ` in ${config.DATA_DIR}` : ''}; guest timeout: ${config.SESSION_TIMEOUT_MINUTES} min`)
 }
 
