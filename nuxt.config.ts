@@ -1,15 +1,7 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
 export default defineNuxtConfig({
-  compatibilityDate: '2025-07-15',
-  devtools: { enabled: false },
   modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxtjs/color-mode', '@nuxt/eslint'],
-  css: ['~/assets/css/main.css'],
-  colorMode: {
-    classSuffix: '',
-    preference: 'system',
-    fallback: 'light',
-    storageKey: 'agent-chat-theme',
-  },
+  devtools: { enabled: false },
   app: {
     head: {
       title: 'Agent Chat',
@@ -21,6 +13,14 @@ export default defineNuxtConfig({
       link: [{ rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
     },
   },
+  css: ['~/assets/css/main.css'],
+  colorMode: {
+    classSuffix: '',
+    preference: 'system',
+    fallback: 'light',
+    storageKey: 'agent-chat-theme',
+  },
+  compatibilityDate: '2025-07-15',
   nitro: {
     experimental: { websocket: true },
     serverAssets: [{ baseName: 'migrations', dir: './database/migrations' }],

@@ -1,8 +1,8 @@
 // Slash commands people type: `/calc <expr>`, `/run` + a js code block, `/summarize`.
-export type SlashCommand =
-  | { kind: 'calc', input: { expression: string } }
-  | { kind: 'run-code', input: { code: string } }
-  | { kind: 'summarize', input: Record<string, never> }
+export type SlashCommand
+  = | { kind: 'calc', input: { expression: string } }
+    | { kind: 'run-code', input: { code: string } }
+    | { kind: 'summarize', input: Record<string, never> }
 
 export const slashCommandHelp = [
   { command: '/calc', usage: '/calc 2 * (3 + 4)', description: 'Evaluate a math expression (mathjs)' },

@@ -185,9 +185,9 @@ export function parseServerFrame(raw: string): ServerFrame | null {
   return payload.success ? ({ type, payload: payload.data } as ServerFrame) : null
 }
 
-export type ParseResult =
-  | { ok: true, frame: ClientFrame }
-  | { ok: false, code: ErrorCode, message: string, requestId?: string }
+export type ParseResult
+  = | { ok: true, frame: ClientFrame }
+    | { ok: false, code: ErrorCode, message: string, requestId?: string }
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
