@@ -290,7 +290,9 @@ export async function send(client: Client, text: string, options: { topicId?: st
 
 /** Waits until the assistant message ends and returns its final frame and the deltas seen for it. */
 export async function finished(client: Client, messageId: string, timeoutMs = 15_000) {
-  const end = await client.next(f => (f.type === 'message.completed' || f.type === 'message.failed') && f.payload.message.id === messageId, timeoutMs)
+  const isEnd = (f: Frame): f is FrameOf<'message.completed'> | FrameOf<'message.failed'> =>
+    (f.type === 'message.completed' || f.type === 'message.failed') && f.payload.message.id === messageId
+  const end = await client.next(isEnd, timeoutMs)
   const deltas = client.all('message.delta', d => d.messageId === messageId)
   return { end, deltas, message: end.payload.message }
 }

@@ -1,8 +1,7 @@
 // DESIGN.md "Socket protocol": a send that creates a topic, every client frame type, and fan-out to
 // every socket of a user. One fast server (2 ms per word) for the whole file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Frame } from './helpers'
-import { chat, clientId, connect, finished, guest, send, startServer, type Client, type TestServer } from './helpers'
+import { chat, clientId, connect, finished, guest, send, startServer, type Client, type Frame, type TestServer } from './helpers'
 
 let server: TestServer
 

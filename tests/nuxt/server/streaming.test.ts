@@ -54,7 +54,7 @@ describe('message.stop', () => {
     const { message: fresh } = await client.nextOf('message.created', p => p.message.role === 'assistant' && p.message.id !== assistant.id)
     const { message: full } = await finished(client, fresh.id)
     expect(full.status).toBe('complete')
-    expect(full.stopped).toBeUndefined()
+    expect(full).not.toHaveProperty('stopped', true)
     expect(full.content.startsWith(stopped.content)).toBe(true)
     expect(full.content.length).toBeGreaterThan(stopped.content.length)
     await client.close()
