@@ -1,7 +1,7 @@
 // DESIGN.md "Socket protocol" and "Identity": bad frames get an error and leave the socket open and the
 // data intact; a frame over 64 KiB closes with 1009; another user's ids behave as not found.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chat, clientId, connect, guest, startServer, type Client, type TestServer } from './helpers'
+import { chat, clientId, connect, guest, sleep, startServer, waitFor, type Client, type TestServer } from './helpers'
 
 let server: TestServer
 
@@ -85,6 +85,20 @@ describe('bad input', () => {
     await other.nextOf('session.ready')
     expect(await history(other, topicId)).toEqual(before)
     await other.close()
+  })
+
+  it('a flood of frames gets rate_limited errors, and the socket stays open', async () => {
+    const { client } = await guest(server.url)
+    for (let i = 0; i < 200; i++) client.send('ping', {})
+    await client.nextOf('error', p => p.code === 'rate_limited')
+    // Every frame got an answer: a pong or a rate_limited error.
+    const answered = () => client.all('pong').length + client.all('error', p => p.code === 'rate_limited').length
+    await waitFor(() => answered() === 200, 5_000, 'an answer to every ping')
+    expect(client.all('pong').length).toBeGreaterThan(0)
+    expect(client.all('error', p => p.code !== 'rate_limited')).toEqual([])
+    await sleep(1_000)
+    await stillAlive(client)
+    await client.close()
   })
 
   it('a frame of just under 64 KiB is read, not refused', async () => {

@@ -104,11 +104,19 @@ describe('HTTP', () => {
     expect(unknown.status).toBe(404)
   })
 
-  it('GET /t/<unknown id> answers with a 404 status', async () => {
+  it('GET /t/<unknown id> and /t/<foreign id> answer with a 404 status', async () => {
     const cookie = await getCookie(server.url)
     const response = await fetch(`${server.url}/t/tp_doesnotexist`, { headers: { cookie } })
     await response.text()
     expect(response.status).toBe(404)
+
+    const owner = await guest(server.url)
+    const { topicId } = await chat(owner.client, 'what is 4 * 4?')
+    await owner.client.close()
+    const foreign = await fetch(`${server.url}/t/${topicId}`, { headers: { cookie } })
+    const html = await foreign.text()
+    expect(foreign.status).toBe(404)
+    expect(html).not.toContain('what is 4 * 4?')
   })
 })
 
