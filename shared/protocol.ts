@@ -50,6 +50,9 @@ export type Topic = z.infer<typeof Topic>
 export const MessageError = z.object({ code: z.string(), message: z.string() })
 export type MessageError = z.infer<typeof MessageError>
 
+export const Usage = z.object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) })
+export type Usage = z.infer<typeof Usage>
+
 export const messageStatuses = ['streaming', 'complete', 'failed', 'stopped'] as const
 export const Message = z.object({
   id,
@@ -61,6 +64,8 @@ export const Message = z.object({
   agentId: z.string().optional(),
   clientMessageId: z.string().optional(),
   error: MessageError.optional(),
+  /** Tokens the model read and wrote for this reply (provider agents only). */
+  usage: Usage.optional(),
   createdAt: isoTime,
 })
 export type Message = z.infer<typeof Message>

@@ -1,7 +1,7 @@
 // One table per concept; every foreign key has an index; row types are exported for the services.
 import { relations } from 'drizzle-orm'
 import { bigserial, boolean, index, integer, jsonb, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core'
-import type { MessageError, TaskResult } from '#shared/protocol'
+import type { MessageError, TaskResult, Usage } from '#shared/protocol'
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -44,6 +44,7 @@ export const messages = pgTable('messages', {
   agentId: text('agent_id'),
   clientMessageId: text('client_message_id'),
   error: jsonb('error').$type<MessageError>(),
+  usage: jsonb('usage').$type<Usage>(),
   ...timestamps,
 }, t => [
   index('messages_topic_position_idx').on(t.topicId, t.position),

@@ -1,5 +1,6 @@
 // Start-up: validate the configuration, open the database and run its migrations, and fail the
 // replies and tasks that a previous process left unfinished.
+import { initAgents } from '../utils/agents/registry'
 import { ConfigError, useConfig } from '../utils/config'
 import { closeDatabase, loadMigrations, migrate, useDbHandle } from '../utils/db'
 import { setStartup } from '../utils/startup'
@@ -29,6 +30,9 @@ async function start() {
 export default defineNitroPlugin((nitro) => {
   try {
     useConfig()
+    const { loaded, hidden } = initAgents()
+    for (const reason of hidden) console.warn(`[agents] hidden ${reason}`)
+    if (loaded.length) console.info(`[agents] model-backed agents: ${loaded.join(', ')}`)
   }
   catch (error) {
     if (error instanceof ConfigError) {

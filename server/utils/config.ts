@@ -15,6 +15,10 @@ const EnvSchema = z.object({
   BUILTIN_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(35),
   // Time limit for one task run, in seconds.
   TASK_TIMEOUT_SECONDS: positiveNumber.default(20),
+  // A provider reply fails as `timeout` when nothing arrives for this long.
+  PROVIDER_TIMEOUT_SECONDS: positiveNumber.default(60),
+  // Estimated tokens of conversation history sent to a model (oldest turns are dropped first).
+  CONTEXT_TOKENS: z.coerce.number().int().min(500).max(2_000_000).default(16_000),
 })
 
 export type AppConfig = z.infer<typeof EnvSchema>

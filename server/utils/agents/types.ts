@@ -1,5 +1,5 @@
 // What an agent is to the chat service: its public description and a reply stream.
-import type { Agent, MessageError, TaskResult } from '#shared/protocol'
+import type { Agent, MessageError, TaskResult, Usage } from '#shared/protocol'
 
 export interface Turn {
   role: 'user' | 'assistant'
@@ -18,6 +18,8 @@ export interface ReplyContext {
   signal: AbortSignal
   /** Starts a task as a tool call (it shows in the task panel) and waits for its outcome. */
   runTool: (kind: string, input: unknown) => Promise<ToolOutcome>
+  /** Token counts of the reply, when the agent knows them. */
+  reportUsage: (usage: Usage) => void
 }
 
 export interface AgentRuntime {
@@ -26,6 +28,8 @@ export interface AgentRuntime {
   tools: string[]
   /** Yields the reply's text piece by piece; stops early when `signal` aborts. */
   reply: (ctx: ReplyContext) => AsyncIterable<string>
+  /** A short title for a topic after its first exchange; null to keep the current one. */
+  title?: (history: Turn[], signal: AbortSignal) => Promise<string | null>
 }
 
 /** A failure of the agent itself (provider down, bad key): the reply ends as failed with this code. */

@@ -1,23 +1,35 @@
 // Live replies of this process. A reply keeps generating when its sockets close (resume rule): its
 // text so far and seq live here, every delta goes out with seq + 1, and the row is saved now and then
 // so that a crash loses little and the next start can mark it interrupted.
-import { serverFrame, type MessageError } from '#shared/protocol'
+import { serverFrame, type MessageError, type Usage } from '#shared/protocol'
 import type { MessageRow, TopicRow } from '../../database/schema'
-import type { AgentRuntime, Turn } from '../agents/types'
+import type { AgentRuntime, ToolOutcome, Turn } from '../agents/types'
 import { AgentFailure } from '../agents/types'
 import { publishToUser } from '../bus'
+import { toAppError } from '../errors'
 import { toMessage } from '../storage/mappers'
 import { finishMessage, saveProgress } from '../storage/messages'
 import { cancelTask, startTask } from '../tasks/queue'
 
 const SAVE_EVERY_MS = 1_000
+/** Deltas go out at most this often per reply (a fast model would otherwise mean a frame per token)… */
+export const COALESCE_MS = 30
+/** …or as soon as this much text waits. The first piece, and any after a pause, go out at once. */
+export const COALESCE_CHARS = 2_048
+
+const runs = new Map<string, ReplyRun>()
 
 export class ReplyRun {
   content = ''
   seq = 0
+  usage: Usage | undefined
+  status: 'streaming' | 'complete' | 'stopped' | 'failed' = 'streaming'
   readonly controller = new AbortController()
   readonly finished: Promise<void>
   private lastSaved = Date.now()
+  private lastSent = 0
+  private pending = ''
+  private flushTimer: ReturnType<typeof setTimeout> | undefined
   private saving: Promise<void> = Promise.resolve()
   private markDone!: () => void
 
@@ -29,21 +41,39 @@ export class ReplyRun {
     return this.topic.ownerId
   }
 
+  /** Queues text for the reply; it goes out now if nothing went out in the last COALESCE_MS. */
   push(text: string) {
     if (!text) return
+    this.pending += text
+    if (this.pending.length >= COALESCE_CHARS || Date.now() - this.lastSent >= COALESCE_MS) this.flush()
+    else this.flushTimer ??= setTimeout(() => this.flush(), COALESCE_MS - (Date.now() - this.lastSent))
+  }
+
+  /** Sends what is queued as one delta; content and seq only ever move together. */
+  flush() {
+    clearTimeout(this.flushTimer)
+    this.flushTimer = undefined
+    if (!this.pending) return
+    const text = this.pending
+    this.pending = ''
     this.content += text
     this.seq += 1
+    this.lastSent = Date.now()
     publishToUser(this.ownerId, serverFrame('message.delta', { topicId: this.topic.id, messageId: this.message.id, seq: this.seq, text }))
-    if (Date.now() - this.lastSaved >= SAVE_EVERY_MS) {
-      this.lastSaved = Date.now()
+    if (this.lastSent - this.lastSaved >= SAVE_EVERY_MS) {
+      this.lastSaved = this.lastSent
       this.saving = this.saving.then(() => saveProgress(this.message.id, this.content, this.seq)).catch(error => console.warn('[reply] save failed', error))
     }
   }
 
   async finish(status: 'complete' | 'stopped' | 'failed', error?: MessageError) {
+    this.flush()
+    this.status = status
+    // No longer live: a send that follows the final frame must not find this reply still running.
+    runs.delete(this.message.id)
     try {
       await this.saving
-      const row = await finishMessage(this.message.id, { content: this.content, seq: this.seq, status, error })
+      const row = await finishMessage(this.message.id, { content: this.content, seq: this.seq, status, error, usage: this.usage })
       // A row that is gone was deleted (message or topic) while streaming: nothing to announce.
       if (!row) return
       const message = toMessage(row)
@@ -55,8 +85,6 @@ export class ReplyRun {
     }
   }
 }
-
-const runs = new Map<string, ReplyRun>()
 
 export function liveRun(messageId: string): ReplyRun | undefined {
   return runs.get(messageId)
@@ -83,19 +111,27 @@ export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageR
   const run = new ReplyRun(message, topic)
   runs.set(message.id, run)
   const { signal } = run.controller
-  const runTool = async (kind: string, input: unknown) => {
-    if (!agent.tools.includes(kind)) return { status: 'failed' as const, error: { code: 'tool_unavailable', message: `This agent cannot use ${kind}` } }
-    const task = await startTask({ ownerId: topic.ownerId, topicId: topic.id, messageId: message.id, kind, input })
+  const runTool = async (kind: string, input: unknown): Promise<ToolOutcome> => {
+    if (!agent.tools.includes(kind)) return { status: 'failed', error: { code: 'tool_unavailable', message: `This agent cannot use ${kind}` } }
+    let task: Awaited<ReturnType<typeof startTask>>
+    try {
+      task = await startTask({ ownerId: topic.ownerId, topicId: topic.id, messageId: message.id, kind, input })
+    }
+    catch (error) {
+      const failure = toAppError(error)
+      return { status: 'failed', error: { code: failure.code, message: failure.message } }
+    }
     const cancel = () => void cancelTask(topic.ownerId, task.row.id).catch(() => {})
     signal.addEventListener('abort', cancel, { once: true })
     const outcome = await task.done
     signal.removeEventListener('abort', cancel)
     const status = outcome.task.status === 'completed' ? 'completed' : outcome.task.status === 'cancelled' ? 'cancelled' : 'failed'
-    return { status, result: outcome.result, error: outcome.error } as const
+    return { status, result: outcome.result, error: outcome.error }
   }
   void (async () => {
     try {
-      for await (const piece of agent.reply({ history, signal, runTool })) {
+      const reportUsage = (usage: Usage) => (run.usage = usage)
+      for await (const piece of agent.reply({ history, signal, runTool, reportUsage })) {
         if (signal.aborted) break
         run.push(piece)
       }
@@ -107,6 +143,5 @@ export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageR
     }
   })()
     .catch(error => console.error('[reply] could not store the end of a reply', error))
-    .finally(() => runs.delete(message.id))
   return run
 }

@@ -10,7 +10,7 @@ import { badRequest } from '../errors'
 import { toMessage, toTask, toTopic } from '../storage/mappers'
 import { allMessages, deleteMessages, insertMessage, messagesFrom, pageMessages, requireMessage } from '../storage/messages'
 import { topicTasks } from '../storage/tasks'
-import { deleteTopic, insertTopic, requireTopic, updateTopic } from '../storage/topics'
+import { deleteTopic, findTopic, insertTopic, requireTopic, retitleTopic, updateTopic } from '../storage/topics'
 import { abortTopicTasks } from '../tasks/queue'
 import { commandAgent } from './commands'
 import { liveRun, liveRunsOfTopic, runReply, stopRun } from './replies'
@@ -21,14 +21,31 @@ function historyOf(rows: MessageRow[]): Turn[] {
   return rows.filter(m => m.status !== 'failed' && m.status !== 'streaming' && m.content).map(m => ({ role: m.role, content: m.content }))
 }
 
+/** After the first exchange of a topic, its agent may give it a better title than the first words. */
+async function retitle(topic: TopicRow, agent: AgentRuntime) {
+  const rows = await allMessages(topic.id)
+  if (rows.length !== 2 || !agent.title) return
+  const current = await findTopic(topic.ownerId, topic.id)
+  if (!current || current.title !== titleFrom(rows[0]!.content)) return
+  const title = await agent.title(historyOf(rows), AbortSignal.timeout(20_000)).catch(() => null)
+  if (!title || title === current.title) return
+  const updated = await retitleTopic(topic.ownerId, topic.id, current.title, title.slice(0, LIMITS.titleChars))
+  if (updated) publishToUser(topic.ownerId, serverFrame('topic.updated', { topic: toTopic(updated) }))
+}
+
 /** Creates the assistant message and starts answering the last user message of the topic. */
 async function answer(topic: TopicRow, userText: string) {
   const command = parseSlashCommand(userText)
-  const agent: AgentRuntime = command ? commandAgent(command) : requireAgent(topic.agentId)
+  const topicAgent = requireAgent(topic.agentId)
+  const agent: AgentRuntime = command ? commandAgent(command) : topicAgent
   const history = historyOf(await allMessages(topic.id))
   const assistant = await insertMessage({ topicId: topic.id, role: 'assistant', content: '', status: 'streaming', agentId: topic.agentId })
   publishToUser(topic.ownerId, serverFrame('message.created', { message: toMessage(assistant) }))
-  runReply(agent, topic, assistant, history)
+  const run = runReply(agent, topic, assistant, history)
+  // Titles are generated after the reply, never in front of it.
+  void run.finished
+    .then(() => (run.status === 'complete' ? retitle(topic, topicAgent) : undefined))
+    .catch(error => console.warn('[title] could not retitle', error))
 }
 
 function assertIdle(topicId: string) {

@@ -23,6 +23,7 @@ export function toMessage(row: MessageRow): Message {
     ...(row.agentId ? { agentId: row.agentId } : {}),
     ...(row.clientMessageId ? { clientMessageId: row.clientMessageId } : {}),
     ...(row.error ? { error: row.error } : {}),
+    ...(row.usage ? { usage: row.usage } : {}),
     createdAt: row.createdAt.toISOString(),
   }
 }

@@ -1,7 +1,7 @@
 // Messages of a topic, in insertion order. Callers check the topic's owner first (requireTopic).
 import { and, asc, desc, eq, gt, gte, inArray, lt } from 'drizzle-orm'
 import { messages, type MessageRow } from '../../database/schema'
-import type { MessageError } from '#shared/protocol'
+import type { MessageError, Usage } from '#shared/protocol'
 import { useDb } from '../db'
 import { notFound } from '../errors'
 import { newId } from '../ids'
@@ -59,12 +59,12 @@ export async function saveProgress(messageId: string, content: string, seq: numb
 
 export async function finishMessage(
   messageId: string,
-  values: { content: string, seq: number, status: 'complete' | 'stopped' | 'failed', error?: MessageError },
+  values: { content: string, seq: number, status: 'complete' | 'stopped' | 'failed', error?: MessageError, usage?: Usage },
 ): Promise<MessageRow | undefined> {
   const db = await useDb()
   const [row] = await db
     .update(messages)
-    .set({ ...values, error: values.error ?? null, updatedAt: new Date() })
+    .set({ ...values, error: values.error ?? null, usage: values.usage ?? null, updatedAt: new Date() })
     .where(eq(messages.id, messageId))
     .returning()
   return row

@@ -44,3 +44,14 @@ export async function deleteTopic(ownerId: string, topicId: string): Promise<voi
   const deleted = await db.delete(topics).where(and(eq(topics.id, topicId), eq(topics.ownerId, ownerId))).returning({ id: topics.id })
   if (!deleted.length) throw notFound('Topic')
 }
+
+/** Sets a generated title unless the title changed since `from` (a person renamed the topic). */
+export async function retitleTopic(ownerId: string, topicId: string, from: string, to: string): Promise<TopicRow | undefined> {
+  const db = await useDb()
+  const [row] = await db
+    .update(topics)
+    .set({ title: to })
+    .where(and(eq(topics.id, topicId), eq(topics.ownerId, ownerId), eq(topics.title, from)))
+    .returning()
+  return row
+}

@@ -1,7 +1,11 @@
 // `/run`: JavaScript in QuickJS inside a worker thread, so that an endless loop blocks neither the
 // socket nor other replies. Limits: memory, an interrupt deadline, and a hard kill of the worker.
 import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+// Loaded by the worker, not here: the import makes the build copy the package into its output.
+import 'quickjs-emscripten'
 import { z } from 'zod'
 import { defineTaskKind, TaskFailure, truncate } from './types'
 
@@ -15,10 +19,10 @@ export interface RunOutcome {
   limit?: 'time' | 'memory'
 }
 
-// Runs inside the worker, as CommonJS, with the path of quickjs-emscripten handed over in workerData.
+// Runs inside the worker as an ES module, importing quickjs-emscripten from the URL in workerData.
 const workerSource = String.raw`
-const { parentPort, workerData } = require('node:worker_threads')
-const { getQuickJS, shouldInterruptAfterDeadline } = require(workerData.modulePath)
+import { parentPort, workerData } from 'node:worker_threads'
+const { getQuickJS, shouldInterruptAfterDeadline } = await import(workerData.moduleUrl)
 const { code, memoryBytes, timeMs, maxLogLines, maxLogChars } = workerData
 function show(vm, handle) {
   const value = vm.dump(handle)
@@ -70,13 +74,28 @@ getQuickJS().then((QuickJS) => {
 })
 `
 
-const modulePath = createRequire(import.meta.url).resolve('quickjs-emscripten')
+/** quickjs-emscripten's ES module entry, found from the running script (the build output) or the working directory. */
+function quickjsModuleUrl(): string {
+  const bases = [process.argv[1], join(process.cwd(), 'index.js')].filter((base): base is string => !!base)
+  for (const base of bases) {
+    try {
+      const manifest = createRequire(base).resolve('quickjs-emscripten/package.json')
+      return pathToFileURL(join(dirname(manifest), 'dist', 'index.mjs')).href
+    }
+    catch {
+      // try the next base
+    }
+  }
+  throw new Error('quickjs-emscripten is not installed')
+}
+
+let moduleUrl: string | undefined
 
 export function runInSandbox(code: string, signal: AbortSignal, limits = RUN_LIMITS): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerSource, {
-      eval: true,
-      workerData: { code, modulePath, ...limits },
+    moduleUrl ??= quickjsModuleUrl()
+    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource)}`), {
+      workerData: { code, moduleUrl, ...limits },
       resourceLimits: { maxOldGenerationSizeMb: 128 },
     })
     let settled = false

@@ -1,0 +1,158 @@
+// Model-backed agents through the Vercel AI SDK: one factory per provider, streaming text, task kinds
+// as tools (each call becomes a task in the panel and its result goes back to the model), usage,
+// a first-token timeout and readable failures.
+import { createAnthropic } from '@ai-sdk/anthropic'
+import { createGoogleGenerativeAI } from '@ai-sdk/google'
+import { createOpenAI } from '@ai-sdk/openai'
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
+import { generateText, stepCountIs, streamText, tool, type LanguageModel, type ToolSet } from 'ai'
+import { createOllama } from 'ollama-ai-provider-v2'
+import { getTaskKind } from '../tasks/kinds'
+import type { ResolvedAgent } from './config'
+import { fitHistory } from './context-window'
+import { classifyProviderError } from './provider-errors'
+import { AgentFailure, type AgentRuntime, type ReplyContext, type Turn } from './types'
+
+export interface ProviderLimits {
+  /** Fail the reply when the provider sends nothing for this long (first token or mid-stream). */
+  silenceTimeoutMs: number
+  /** Estimated tokens of history sent to the model. */
+  contextTokens: number
+}
+
+export function languageModel({ config, apiKey, baseURL }: ResolvedAgent): LanguageModel {
+  switch (config.provider) {
+    case 'openai': return createOpenAI({ apiKey, baseURL })(config.model)
+    case 'anthropic': return createAnthropic({ apiKey, baseURL })(config.model)
+    case 'google': return createGoogleGenerativeAI({ apiKey, baseURL })(config.model)
+    case 'ollama': return createOllama({ baseURL })(config.model)
+    case 'openai-compatible': return createOpenAICompatible({ name: config.id, baseURL: baseURL!, apiKey, includeUsage: true })(config.model)
+    case 'builtin': throw new Error('built-in agents have no language model')
+  }
+}
+
+function taskTools(kinds: string[], ctx: ReplyContext, watch: Watch): ToolSet {
+  const tools: ToolSet = {}
+  for (const name of kinds) {
+    const kind = getTaskKind(name)
+    if (!kind) continue
+    tools[name] = tool({
+      description: kind.description,
+      inputSchema: kind.input,
+      execute: async (input: unknown) => {
+        watch.hold()
+        try {
+          const outcome = await ctx.runTool(name, input)
+          return outcome.status === 'completed'
+            ? outcome.result
+            : { error: outcome.error?.message ?? `The task was ${outcome.status}` }
+        }
+        finally {
+          watch.release()
+        }
+      },
+    })
+  }
+  return tools
+}
+
+/**
+ * An AbortSignal that fires when the provider stays silent for `ms`: before the first token (after
+ * the retry) or mid-stream. It is held while a tool runs, since the model waits for the result then.
+ */
+export function silenceWatch(ms: number) {
+  const controller = new AbortController()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let held = 0
+  const arm = () => {
+    clearTimeout(timer)
+    if (held === 0 && !controller.signal.aborted) {
+      timer = setTimeout(() => controller.abort(new AgentFailure('timeout', `The provider sent nothing for ${Math.round(ms / 1000)} s.`)), ms)
+    }
+  }
+  arm()
+  return {
+    signal: controller.signal,
+    touch: arm,
+    hold: () => {
+      held++
+      clearTimeout(timer)
+    },
+    release: () => {
+      held--
+      arm()
+    },
+    stop: () => {
+      held = Number.POSITIVE_INFINITY
+      clearTimeout(timer)
+    },
+  }
+}
+
+type Watch = ReturnType<typeof silenceWatch>
+
+export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): AgentRuntime {
+  const { config } = resolved
+  const model = languageModel(resolved)
+  const tools = (config.tools ?? []).filter(kind => getTaskKind(kind))
+
+  async function* reply(ctx: ReplyContext): AsyncGenerator<string> {
+    const watch = silenceWatch(limits.silenceTimeoutMs)
+    const result = streamText({
+      model,
+      system: config.systemPrompt,
+      messages: fitHistory(ctx.history, limits.contextTokens, config.systemPrompt),
+      temperature: config.temperature,
+      tools: tools.length ? taskTools(tools, ctx, watch) : undefined,
+      stopWhen: stepCountIs(6),
+      // One retry, with backoff, for 429 (honouring retry-after) and 5xx before anything streamed.
+      maxRetries: 1,
+      abortSignal: AbortSignal.any([ctx.signal, watch.signal]),
+    })
+    try {
+      for await (const part of result.fullStream) {
+        watch.touch()
+        switch (part.type) {
+          case 'text-delta':
+            if (part.text) yield part.text
+            break
+          case 'finish':
+            ctx.reportUsage({ inputTokens: part.totalUsage.inputTokens ?? 0, outputTokens: part.totalUsage.outputTokens ?? 0 })
+            break
+          case 'abort':
+            if (watch.signal.aborted) throw watch.signal.reason
+            return
+          case 'error':
+            if (ctx.signal.aborted) return
+            throw watch.signal.aborted ? watch.signal.reason : part.error
+        }
+      }
+    }
+    catch (error) {
+      if (ctx.signal.aborted && !watch.signal.aborted) return
+      throw classifyProviderError(watch.signal.aborted ? watch.signal.reason : error, config.name)
+    }
+    finally {
+      watch.stop()
+    }
+  }
+
+  async function title(history: Turn[], signal: AbortSignal): Promise<string | null> {
+    const { text } = await generateText({
+      model,
+      system: 'You write titles for conversations. Answer with a title of 2 to 6 words, no quotes, no final period.',
+      prompt: history.slice(0, 2).map(t => `${t.role === 'user' ? 'User' : 'Assistant'}: ${t.content.slice(0, 2000)}`).join('\n\n'),
+      maxRetries: 0,
+      abortSignal: AbortSignal.any([signal, AbortSignal.timeout(15_000)]),
+    })
+    const cleaned = text.replace(/^["'“”\s#*]+|["'“”\s.*]+$/g, '').replace(/\s+/g, ' ').slice(0, 80)
+    return cleaned || null
+  }
+
+  return {
+    info: { id: config.id, name: config.name, description: config.description ?? `${config.model} via ${config.provider}`, provider: config.provider, model: config.model },
+    tools,
+    reply,
+    title,
+  }
+}
