@@ -1,7 +1,7 @@
 // A person's main path: a new chat, a streamed answer, the topic in the left panel, a reload that
 // restores it from the server-rendered HTML, a slash command's task in the right panel, and stopping.
 import { expect, test, type Page } from '@playwright/test'
-import { createTopic, messages, openApp, send, sendAndWait } from './helpers'
+import { createTopic, messages, openApp, send } from './helpers'
 
 /** Records every status and text length the assistant messages go through, from any DOM change. */
 async function recordAssistantStates(page: Page) {
@@ -113,18 +113,33 @@ test('a streaming reply can be stopped and stays stopped', async ({ page }) => {
   await expect(stored.getByTestId('message-content')).toHaveText(text!)
 })
 
-test('Shift+Enter makes a new line and Enter sends', async ({ page }) => {
+test('Shift+Enter makes a new line, Enter sends, and Enter waits while a reply streams', async ({ page }) => {
   await openApp(page, '/')
   const input = page.getByTestId('composer-input')
-  await input.fill('first line')
+  await input.fill('help me')
   await input.press('Shift+Enter')
-  await input.pressSequentially('second line')
-  await expect(input).toHaveValue('first line\nsecond line')
+  await input.pressSequentially('with the commands')
+  await expect(input).toHaveValue('help me\nwith the commands')
   await expect(messages(page)).toHaveCount(0)
   await input.press('Enter')
-  await expect(messages(page, 'user')).toHaveCount(1)
   await expect(input).toHaveValue('')
-  await sendAndWait(page, 'thanks')
+  const user = messages(page, 'user').getByTestId('message-content')
+  await expect(user).toHaveText(['help me\nwith the commands'])
+  await expect(user.locator('br')).toHaveCount(1)
+
+  // While the (long) help reply streams, Enter keeps the draft instead of sending it.
+  const reply = messages(page, 'assistant').first()
+  await expect(reply).toHaveAttribute('data-status', 'streaming')
+  await input.fill('thanks')
+  await input.press('Enter')
+  await expect(reply).toHaveAttribute('data-status', 'streaming')
+  await expect(input).toHaveValue('thanks')
+  await expect(messages(page, 'user')).toHaveCount(1)
+  await expect(reply).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
+  await expect(page.getByTestId('send')).toBeEnabled()
+  await input.press('Enter')
+  await expect(messages(page, 'user')).toHaveCount(2)
+  await expect(messages(page, 'assistant').nth(1)).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
 })
 
 test('an unknown topic shows the 404 page', async ({ page }) => {
