@@ -22,7 +22,7 @@ describe('restart with the same DATA_DIR', () => {
     const one = await chat(client, 'what is 12 * (3+4)?')
     await chat(client, 'thanks', { topicId: one.topicId })
     client.send('topic.update', { topicId: one.topicId, title: 'Kept across restarts' })
-    await client.nextOf('topic.updated')
+    await client.nextOf('topic.updated', p => p.topic.title === 'Kept across restarts')
     client.send('topic.open', { topicId: one.topicId })
     const before = await client.nextOf('topic.history')
     expect(before.messages).toHaveLength(4)
