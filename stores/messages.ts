@@ -64,7 +64,11 @@ export const useMessagesStore = defineStore('messages', () => {
     if (!draft) return
     const moved = draft.messages.filter(m => m.clientMessageId === clientMessageId)
     draft.messages = draft.messages.filter(m => m.clientMessageId !== clientMessageId)
-    for (const message of moved) thread(topicId).messages.push({ ...message, topicId })
+    const adopted = thread(topicId)
+    for (const message of moved) adopted.messages.push({ ...message, topicId })
+    // The topic was just created by this tab: the socket delivers all of it, so its page must not
+    // wait for an HTTP fetch (meanwhile the welcome screen came back and the reply streamed unseen).
+    adopted.loaded = true
   }
 
   function addPending(topicId: string | null, text: string, clientMessageId: string) {
