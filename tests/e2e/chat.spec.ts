@@ -73,6 +73,37 @@ test('a new chat streams its answer, becomes a topic and survives a reload', asy
   await expect(messages(page, 'assistant').getByTestId('message-content')).toContainText('84')
 })
 
+test('a new chat does not wait for HTTP: its reply streams into view even when fetches are slow', async ({ page }) => {
+  // This tab created the topic and its socket carries all of it, so a slow topic fetch must not
+  // hide the chat (it used to: the welcome screen came back until the fetch answered).
+  await page.route('**/api/topics/**', async (route) => {
+    await new Promise(done => setTimeout(done, 3_000))
+    await route.continue()
+  })
+  await openApp(page, '/')
+  await page.evaluate(() => {
+    const seen: { at: number, screen: string }[] = []
+    Object.assign(window, { __screens: seen })
+    new MutationObserver(() => {
+      const welcome = document.querySelector('[data-testid=welcome]') ? 'welcome' : ''
+      const list = [...document.querySelectorAll('[data-testid=message]')].map(m => `${m.getAttribute('data-role')}:${m.getAttribute('data-status')}`)
+      const screen = [welcome, ...list].filter(Boolean).join(' ')
+      if (seen.at(-1)?.screen !== screen) seen.push({ at: performance.now(), screen })
+    }).observe(document.body, { subtree: true, childList: true, attributes: true })
+  })
+  await send(page, 'help')
+  await expect(messages(page, 'assistant')).toHaveAttribute('data-status', 'complete')
+  await expect(messages(page, 'assistant')).toContainText('built-in assistant')
+  await expect(page).toHaveURL(/\/t\/[^/]+$/)
+  const screens = await page.evaluate(() => (window as unknown as { __screens: { at: number, screen: string }[] }).__screens)
+  const story = screens.map(s => s.screen).join(' | ')
+  expect(story).toContain('user:complete assistant:streaming')
+  // While the page switches to the new topic the chat may blank for a moment, not for the fetch.
+  const firstUser = screens.findIndex(s => s.screen.startsWith('user:'))
+  const blank = screens.slice(firstUser).reduce((ms, s, i, all) => (s.screen.startsWith('user:') ? ms : ms + ((all[i + 1]?.at ?? s.at) - s.at)), 0)
+  expect(blank, story).toBeLessThan(1_500)
+})
+
 test('/calc shows a completed task with its result in the right panel', async ({ page }) => {
   await openApp(page, '/')
   await send(page, '/calc 2^10')
@@ -147,8 +178,11 @@ test('an unknown topic shows the 404 page', async ({ page }) => {
   expect(response?.status()).toBe(404)
   await expect(page.getByTestId('error-page')).toBeVisible()
   await expect(page.getByTestId('error-page')).toContainText('This topic does not exist')
-  await page.getByRole('button', { name: 'Start a new chat' }).click()
-  await expect(page).toHaveURL(/\/$/)
+  // The error page has no socket to wait for: a click that lands before hydration is retried.
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Start a new chat' }).click({ timeout: 1_000 })
+    await expect(page).toHaveURL(/\/$/, { timeout: 1_000 })
+  }).toPass()
   await expect(page.getByTestId('welcome')).toBeVisible()
 })
 
