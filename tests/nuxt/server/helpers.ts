@@ -256,7 +256,8 @@ export function connect(url: string, cookie: string, options: { origin?: string 
   return new Promise((done, fail) => {
     ws.once('open', () => done(client))
     ws.once('unexpected-response', (_request, response) => fail(new Error(`upgrade refused with ${response.statusCode}`)))
-    ws.once('error', fail)
+    // Before the open this rejects; after it, the close code tells what happened.
+    ws.on('error', fail)
   })
 }
 
