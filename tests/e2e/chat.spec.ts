@@ -3,28 +3,31 @@
 import { expect, test, type Page } from '@playwright/test'
 import { createTopic, messages, openApp, send } from './helpers'
 
-/** Records every status and text length the assistant messages go through, from any DOM change. */
+/** Records every (index, status, text length) the assistant messages go through, from any DOM change. */
 async function recordAssistantStates(page: Page) {
   await page.evaluate(() => {
     const seen: string[] = []
     Object.assign(window, { __assistantStates: seen })
     const snapshot = () => {
-      for (const el of document.querySelectorAll('[data-testid=message][data-role=assistant]')) {
-        const state = `${el.getAttribute('data-status')}:${el.querySelector('[data-testid=message-content]')?.textContent?.length ?? 0}`
-        if (seen.at(-1) !== state) seen.push(state)
-      }
+      document.querySelectorAll('[data-testid=message][data-role=assistant]').forEach((el, i) => {
+        const state = `${i} ${el.getAttribute('data-status')}:${el.querySelector('[data-testid=message-content]')?.textContent?.length ?? 0}`
+        if (!seen.includes(state)) seen.push(state)
+      })
     }
     new MutationObserver(snapshot).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
   })
 }
 
+interface Frame { type: string, payload: { seq?: number, messageId?: string, message?: { id: string, role: string } } }
+
 test('a new chat streams its answer, becomes a topic and survives a reload', async ({ page, browser, context }) => {
   const question = 'What is 12 * (3 + 4)?'
+  const frames: Frame[] = []
+  page.on('websocket', socket => socket.on('framereceived', ({ payload }) => frames.push(JSON.parse(String(payload)))))
   await openApp(page, '/')
   await expect(page.getByTestId('welcome')).toBeVisible()
   await expect(page.getByTestId('composer-input')).toBeFocused()
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }))
-  await recordAssistantStates(page)
 
   await send(page, question)
   await expect(messages(page, 'user')).toHaveCount(1)
@@ -33,12 +36,14 @@ test('a new chat streams its answer, becomes a topic and survives a reload', asy
   await expect(reply).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
   await expect(reply.getByTestId('message-content')).toContainText('84')
 
-  // It streamed: the reply was seen as `streaming` with partial text before it was complete.
-  const states = await page.evaluate(() => (window as unknown as { __assistantStates: string[] }).__assistantStates)
-  const streamed = states.filter(s => s.startsWith('streaming:')).map(s => Number(s.split(':')[1]))
-  expect(streamed.length, `states seen: ${states.join(', ')}`).toBeGreaterThan(1)
-  expect(Math.max(...streamed)).toBeGreaterThan(0)
-  expect(states.at(-1)).toMatch(/^complete:/)
+  // It streamed: several deltas, seq counting from 1, then the completed message.
+  const replyId = frames.find(f => f.type === 'message.created' && f.payload.message?.role === 'assistant')!.payload.message!.id
+  const ofReply = frames.filter(f => f.payload.messageId === replyId || f.payload.message?.id === replyId).map(f => f.type)
+  const seqs = frames.filter(f => f.type === 'message.delta' && f.payload.messageId === replyId).map(f => f.payload.seq)
+  expect(seqs.length).toBeGreaterThan(1)
+  expect(seqs).toEqual(seqs.map((_, i) => i + 1))
+  expect(ofReply.at(0)).toBe('message.created')
+  expect(ofReply.at(-1)).toBe('message.completed')
 
   // The URL moved to the new topic without a reload, and the topic is listed on the left.
   await expect(page).toHaveURL(/\/t\/[^/]+$/)
@@ -50,7 +55,20 @@ test('a new chat streams its answer, becomes a topic and survives a reload', asy
   await expect(item.getByTestId('topic-title')).toHaveText(title)
   await expect(item.getByRole('link')).toHaveAttribute('aria-current', 'page')
 
-  // The server-rendered HTML alone (no JavaScript) has the title, the topic list and both messages.
+  // The next answer in the open topic is seen on screen going from streaming (partial) to complete.
+  await recordAssistantStates(page)
+  await send(page, 'What is 6 * 7?')
+  const second = messages(page, 'assistant').nth(1)
+  await expect(second).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
+  await expect(second.getByTestId('message-content')).toContainText('42')
+  const states = await page.evaluate(() => (window as unknown as { __assistantStates: string[] }).__assistantStates)
+  const streamed = states.filter(s => s.startsWith('1 streaming:')).map(s => Number(s.split(':')[1]))
+  expect(streamed.length, `states seen: ${states.join(', ')}`).toBeGreaterThan(1)
+  expect(states.at(-1)).toMatch(/^1 complete:/)
+  const final = Number(states.at(-1)!.split(':')[1])
+  expect(streamed.some(length => length > 0 && length < final), `states seen: ${states.join(', ')}`).toBe(true)
+
+  // The server-rendered HTML alone (no JavaScript) has the title, the topic list and the messages.
   const url = page.url()
   const ssr = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() })
   const raw = await ssr.newPage()
@@ -58,9 +76,10 @@ test('a new chat streams its answer, becomes a topic and survives a reload', asy
   expect(response?.status()).toBe(200)
   await expect(raw.getByTestId('chat-title')).toHaveText(title)
   await expect(raw.getByTestId('topic-title')).toHaveText([title])
-  await expect(messages(raw, 'user').getByTestId('message-content')).toHaveText(question)
-  await expect(messages(raw, 'assistant')).toHaveAttribute('data-status', 'complete')
-  await expect(messages(raw, 'assistant').getByTestId('message-content')).toContainText('84')
+  await expect(messages(raw, 'user').getByTestId('message-content')).toHaveText([question, 'What is 6 * 7?'])
+  await expect(messages(raw, 'assistant')).toHaveCount(2)
+  await expect(messages(raw, 'assistant').first()).toHaveAttribute('data-status', 'complete')
+  await expect(messages(raw, 'assistant').first().getByTestId('message-content')).toContainText('84')
   await expect(raw).toHaveTitle(new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
   await ssr.close()
 
@@ -69,8 +88,8 @@ test('a new chat streams its answer, becomes a topic and survives a reload', asy
   await expect(page.locator('[data-testid=connection-status][data-status=open]')).toBeAttached({ timeout: 20_000 })
   await expect(page).toHaveURL(url)
   await expect(page.getByTestId('chat-title')).toHaveText(title)
-  await expect(messages(page)).toHaveCount(2)
-  await expect(messages(page, 'assistant').getByTestId('message-content')).toContainText('84')
+  await expect(messages(page)).toHaveCount(4)
+  await expect(messages(page, 'assistant').first().getByTestId('message-content')).toContainText('84')
 })
 
 test('a new chat does not wait for HTTP: its reply streams into view even when fetches are slow', async ({ page }) => {

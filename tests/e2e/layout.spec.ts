@@ -93,7 +93,7 @@ test.describe('mobile panels', () => {
     await page.getByTestId('new-chat').tap()
     await expect(page).toHaveURL(/\/$/)
     await expect(panel).not.toHaveAttribute('data-overlay', 'true')
-    await sendAndWait(page, 'hello mobile')
+    await sendAndWait(page, 'Hello mobile')
     await expect(page).toHaveURL(/\/t\/[^/]+$/)
 
     // Closed by default on a fresh load.
