@@ -20,7 +20,9 @@ function causeText(error: unknown): string {
 export function classifyProviderError(error: unknown, agentName: string): AgentFailure {
   if (error instanceof AgentFailure) return error
   const inner = unwrap(error)
-  if (APICallError.isInstance(inner)) {
+  // A 2xx APICallError ("Failed to process successful response") means the body broke off while it
+  // was being read: it is classified by its cause below, not as a refusal.
+  if (APICallError.isInstance(inner) && !(inner.statusCode !== undefined && inner.statusCode < 300)) {
     const status = inner.statusCode
     if (status === 401 || status === 403) return new AgentFailure('auth_failed', `${agentName}: the provider rejected the API key (${status}). Ask the operator to check it.`)
     if (status === 429) return new AgentFailure('rate_limited', `${agentName}: the provider is rate limiting requests (429). Try again in a moment.`)
