@@ -17,6 +17,11 @@ function causeText(error: unknown): string {
   return parts.join(' ')
 }
 
+/** The reply broke off before the provider said it was complete. */
+export function streamInterrupted(agentName: string): AgentFailure {
+  return new AgentFailure('stream_interrupted', `${agentName}: the provider's stream broke off before the reply was complete.`)
+}
+
 export function classifyProviderError(error: unknown, agentName: string): AgentFailure {
   if (error instanceof AgentFailure) return error
   const inner = unwrap(error)
@@ -39,7 +44,7 @@ export function classifyProviderError(error: unknown, agentName: string): AgentF
     return new AgentFailure('provider_unreachable', `${agentName}: the provider could not be reached.`)
   }
   if (/terminated|socket hang up|ECONNRESET|other side closed|premature close|aborted/i.test(text)) {
-    return new AgentFailure('stream_interrupted', `${agentName}: the provider's stream broke off before the reply was complete.`)
+    return streamInterrupted(agentName)
   }
   console.error(`[agent] ${agentName} failed:`, inner instanceof Error ? `${inner.name}: ${inner.message}` : inner)
   return new AgentFailure('provider_error', `${agentName}: the reply failed (${inner instanceof Error ? inner.name : 'unknown error'}).`)

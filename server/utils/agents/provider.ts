@@ -10,7 +10,7 @@ import { createOllama } from 'ollama-ai-provider-v2'
 import { getTaskKind } from '../tasks/kinds'
 import type { ResolvedAgent } from './config'
 import { fitHistory } from './context-window'
-import { classifyProviderError } from './provider-errors'
+import { classifyProviderError, streamInterrupted } from './provider-errors'
 import { AgentFailure, type AgentRuntime, type ReplyContext, type Turn } from './types'
 
 export interface ProviderLimits {
@@ -118,6 +118,8 @@ export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): 
             break
           case 'finish':
             ctx.reportUsage({ inputTokens: part.totalUsage.inputTokens ?? 0, outputTokens: part.totalUsage.outputTokens ?? 0 })
+            // The SDK's mark of a stream that ended (cleanly) without the provider's end event.
+            if (part.finishReason === 'interrupted') throw streamInterrupted(config.name)
             break
           case 'abort':
             if (watch.signal.aborted) throw watch.signal.reason
