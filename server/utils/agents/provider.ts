@@ -108,6 +108,10 @@ export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): 
       // One retry, with backoff, for 429 (honouring retry-after) and 5xx before anything streamed.
       maxRetries: 1,
       abortSignal: AbortSignal.any([ctx.signal, watch.signal]),
+      // Failures are classified and logged below, in one line. The SDK's default here prints the
+      // whole error object: the request body (the conversation) and the provider's response body,
+      // which may quote the API key.
+      onError: () => {},
     })
     try {
       for await (const part of result.fullStream) {
@@ -132,7 +136,9 @@ export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): 
     }
     catch (error) {
       if (ctx.signal.aborted && !watch.signal.aborted) return
-      throw classifyProviderError(watch.signal.aborted ? watch.signal.reason : error, config.name)
+      const failure = classifyProviderError(watch.signal.aborted ? watch.signal.reason : error, config.name)
+      console.warn(`[agent] ${config.id}: reply failed (${failure.code})`)
+      throw failure
     }
     finally {
       watch.stop()
