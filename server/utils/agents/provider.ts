@@ -5,7 +5,7 @@ import { createAnthropic } from '@ai-sdk/anthropic'
 import { createGoogleGenerativeAI } from '@ai-sdk/google'
 import { createOpenAI } from '@ai-sdk/openai'
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
-import { generateText, stepCountIs, streamText, tool, type LanguageModel, type ToolSet } from 'ai'
+import { generateText, JSONParseError, stepCountIs, streamText, tool, type LanguageModel, type ToolSet } from 'ai'
 import { createOllama } from 'ollama-ai-provider-v2'
 import { getTaskKind } from '../tasks/kinds'
 import type { ResolvedAgent } from './config'
@@ -25,9 +25,58 @@ export function languageModel({ config, apiKey, baseURL }: ResolvedAgent): Langu
     case 'openai': return createOpenAI({ apiKey, baseURL })(config.model)
     case 'anthropic': return createAnthropic({ apiKey, baseURL })(config.model)
     case 'google': return createGoogleGenerativeAI({ apiKey, baseURL })(config.model)
-    case 'ollama': return createOllama({ baseURL })(config.model)
+    case 'ollama': return createOllama({ baseURL, fetch: strictNdjsonFetch(config.name) })(config.model)
     case 'openai-compatible': return createOpenAICompatible({ name: config.id, baseURL: baseURL!, apiKey, includeUsage: true })(config.model)
     case 'builtin': throw new Error('built-in agents have no language model')
+  }
+}
+
+/**
+ * The Ollama provider skips NDJSON lines it cannot parse (with a console.warn) and takes a stream
+ * that ends without its `done` line as finished: a reply would be stored as complete with text
+ * missing. This fetch fails such a stream instead, after the lines before the fault, so the reply
+ * ends as bad_response or stream_interrupted like those of the other providers.
+ */
+export function strictNdjsonFetch(agentName: string, base: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, init)
+    if (!response.ok || !response.body || !response.headers.get('content-type')?.includes('ndjson')) return response
+    const decoder = new TextDecoder()
+    const encoder = new TextEncoder()
+    let buffer = ''
+    let ended = false
+    // Errors the stream on the next turn of the event loop, once the lines already passed on are read.
+    const failSoon = (controller: TransformStreamDefaultController<Uint8Array>, error: Error) =>
+      new Promise<void>(resolve => setTimeout(() => {
+        controller.error(error)
+        resolve()
+      }, 0))
+    const pass = (line: string, controller: TransformStreamDefaultController<Uint8Array>): Error | undefined => {
+      if (!line.trim()) return
+      try {
+        ended ||= (JSON.parse(line) as { done?: unknown })?.done === true
+      }
+      catch (cause) {
+        return new JSONParseError({ text: line, cause })
+      }
+      controller.enqueue(encoder.encode(`${line}\n`))
+    }
+    const checked = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        buffer += decoder.decode(chunk, { stream: true })
+        const lines = buffer.split('\n')
+        buffer = lines.pop()!
+        for (const line of lines) {
+          const error = pass(line, controller)
+          if (error) return failSoon(controller, error)
+        }
+      },
+      flush(controller) {
+        const error = pass(buffer + decoder.decode(), controller) ?? (ended ? undefined : streamInterrupted(agentName))
+        if (error) return failSoon(controller, error)
+      },
+    }))
+    return new Response(checked, { status: response.status, statusText: response.statusText, headers: response.headers })
   }
 }
 
