@@ -11,7 +11,8 @@ export const AgentConfig = z.object({
   description: z.string().max(300).optional(),
   provider: Provider,
   model: z.string().trim().min(1).max(200),
-  baseURL: z.url().optional(),
+  // z.url() alone takes "localhost:11434" (scheme "localhost:"), which the SDK cannot fetch.
+  baseURL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
   systemPrompt: z.string().max(20_000).optional(),
   temperature: z.number().min(0).max(2).optional(),
