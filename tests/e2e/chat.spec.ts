@@ -76,6 +76,7 @@ test('a new chat streams its answer, becomes a topic and survives a reload', asy
   expect(response?.status()).toBe(200)
   await expect(raw.getByTestId('chat-title')).toHaveText(title)
   await expect(raw.getByTestId('topic-title')).toHaveText([title])
+  await expect(raw.getByTestId('topic-item').getByRole('link')).toHaveAttribute('aria-current', 'page')
   await expect(messages(raw, 'user').getByTestId('message-content')).toHaveText([question, 'What is 6 * 7?'])
   await expect(messages(raw, 'assistant')).toHaveCount(2)
   await expect(messages(raw, 'assistant').first()).toHaveAttribute('data-status', 'complete')
@@ -89,6 +90,8 @@ test('a new chat streams its answer, becomes a topic and survives a reload', asy
   await expect(page).toHaveURL(url)
   await expect(page.getByTestId('chat-title')).toHaveText(title)
   await expect(messages(page)).toHaveCount(4)
+  await expect(page.getByTestId('topic-item').getByRole('link')).toHaveAttribute('aria-current', 'page')
+  await expect(page.getByTestId('topic-item')).toHaveClass(/\bring-1\b/)
   await expect(messages(page, 'assistant').first().getByTestId('message-content')).toContainText('84')
 })
 
