@@ -1,6 +1,7 @@
 // Browser tests against the built server (`npx nuxt build` first; `npm test` does it). Chromium is
 // Debian's (or whichever scripts/test.mjs found): Playwright's own download is not needed.
 import { defineConfig, devices } from '@playwright/test'
+import { chromiumArgs } from './scripts/find-chromium.mjs'
 
 const port = Number(process.env.E2E_PORT ?? 3210)
 const baseURL = `http://127.0.0.1:${port}`
@@ -21,7 +22,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: process.env.E2E_CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: chromiumArgs,
     },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1400, height: 860 } } }],

@@ -4,9 +4,9 @@
 // Flags: --e2e-only, --no-e2e. Other arguments go to the one runner that runs (e.g. a file filter).
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
+import { findChromium } from './find-chromium.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const args = process.argv.slice(2)
@@ -29,26 +29,6 @@ function step(name, fn) {
   const ok = outcome === 0 || typeof outcome === 'string'
   results.push({ name, ok, detail: typeof outcome === 'string' ? outcome : `${seconds} s${ok ? '' : ` (exit ${outcome})`}` })
   return ok
-}
-
-function bundledChromium() {
-  try {
-    const path = createRequire(join(root, 'package.json'))('playwright-core').chromium.executablePath()
-    return existsSync(path) ? path : null
-  }
-  catch {
-    return null
-  }
-}
-
-function findChromium() {
-  const fromEnv = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH || process.env.CHROMIUM_PATH
-  if (fromEnv && !existsSync(fromEnv)) {
-    console.error(`The Chromium named by the environment does not exist: ${fromEnv}`)
-    process.exit(1)
-  }
-  if (fromEnv) return fromEnv
-  return ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(p => existsSync(p)) ?? bundledChromium()
 }
 
 function installChromium() {
