@@ -1,5 +1,6 @@
 // Browser tests against the built server (`npx nuxt build` first; `npm test` does it). Chromium is
 // Debian's (or whichever scripts/test.mjs found): Playwright's own download is not needed.
+import { availableParallelism } from 'node:os'
 import { defineConfig, devices } from '@playwright/test'
 import { chromiumArgs } from './scripts/find-chromium.mjs'
 
@@ -12,7 +13,8 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: process.env.CI ? 1 : 2,
+  // One server and one browser per worker share the machine: two workers suit a 2-core box.
+  workers: Math.min(2, availableParallelism()),
   timeout: 45_000,
   expect: { timeout: 10_000 },
   reporter: 'list',
