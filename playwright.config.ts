@@ -13,7 +13,7 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  // One server and one browser per worker share the machine: two workers suit a 2-core box.
+  // Each worker drives its own browser against the one server: two suit a 2-core machine.
   workers: Math.min(2, availableParallelism()),
   timeout: 45_000,
   expect: { timeout: 10_000 },
