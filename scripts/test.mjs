@@ -36,7 +36,7 @@ function installChromium() {
   const apt = existsSync('/usr/bin/apt-get') && existsSync('/etc/debian_version')
   if (isRoot && apt) {
     const env = { DEBIAN_FRONTEND: 'noninteractive' }
-    if (run('apt-get', ['update'], env) === 0 && run('apt-get', ['install', '-y', 'chromium'], env) === 0) return findChromium()
+    if (run('apt-get', ['update'], env) === 0 && run('apt-get', ['install', '-y', 'chromium'], env) === 0 && findChromium()) return findChromium()
   }
   run('npx', ['playwright', 'install', 'chromium'])
   return findChromium()
