@@ -19,6 +19,8 @@ describe('parseConfig: defaults', () => {
       SESSION_TIMEOUT_MINUTES: 1440,
       BUILTIN_WORD_DELAY_MS: 35,
       TASK_TIMEOUT_SECONDS: 20,
+      PROVIDER_TIMEOUT_SECONDS: 60,
+      CONTEXT_TOKENS: 16_000,
     })
   })
 

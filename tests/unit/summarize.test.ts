@@ -19,8 +19,13 @@ describe('keyTerms', () => {
     expect(keyTerms('Kyoto KYOTO kyoto; well-known Anne\'s', 5)).toEqual(['kyoto', 'anne\'s', 'well-known'])
   })
 
-  it('handles letters beyond ASCII and numbers', () => {
-    expect(keyTerms('Müller café 2024 café', 3)).toEqual(['café', '2024', 'müller'])
+  it('handles letters beyond ASCII and leaves bare numbers out', () => {
+    expect(keyTerms('Müller café 2024 café', 3)).toEqual(['café', 'müller'])
+    expect(keyTerms('What is 17.5% of 2,340? Python3 and python3', 3)).toEqual(['python3'])
+  })
+
+  it('ignores code: fenced blocks and inline code', () => {
+    expect(keyTerms('Deploy the server\n```js\nconsole.log(console.log)\n```\nuse `console` once', 5)).toEqual(['deploy', 'once', 'server', 'use'])
   })
 
   it('returns nothing for empty or stop-word-only text', () => {

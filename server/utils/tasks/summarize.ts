@@ -8,17 +8,28 @@ const STOPWORDS = new Set(('a an and are as at be but by can could did do does f
   + 'just me my no not of on or our she so than that the their them then there these they this to too us was we were what when where '
   + 'which who why will with would you your yes ok okay please thanks thank let lets also about some any all more most very really').split(' '))
 
+/** Text without code: fenced blocks and inline code say little about what a conversation is about. */
+function withoutCode(text: string): string {
+  return text.replace(/```[\s\S]*?```/g, ' ').replace(/`[^`\n]*`/g, ' ')
+}
+
 export function keyTerms(text: string, count: number): string[] {
   const freq = new Map<string, number>()
-  for (const word of text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]{2,}/gu) ?? []) {
-    if (!STOPWORDS.has(word)) freq.set(word, (freq.get(word) ?? 0) + 1)
+  for (const word of withoutCode(text).toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]{2,}/gu) ?? []) {
+    // Numbers alone (2340, the 340 of "2,340") are not topics.
+    if (!STOPWORDS.has(word) && /\p{L}/u.test(word)) freq.set(word, (freq.get(word) ?? 0) + 1)
   }
   return [...freq.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, count).map(([word]) => word)
 }
 
 function sentences(text: string): string[] {
-  const prose = text.replace(/```[\s\S]*?```/g, ' ').replace(/[#>*_`]/g, '')
-  return prose.split(/(?<=[.!?])\s+|\n+/).map(s => s.trim()).filter(s => s.length >= 12 && s.length <= 400)
+  // Markdown markers go, but a lone `*` may be multiplication and stays.
+  const prose = text.replace(/```[\s\S]*?```/g, ' ').replace(/\*\*|__|`/g, '').replace(/^\s*(#+|>)\s*/gm, '')
+  return prose
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map(s => s.trim())
+    // A sentence ending in ':' only introduces what followed (a list, a code block).
+    .filter(s => s.length >= 12 && s.length <= 400 && !s.endsWith(':'))
 }
 
 export function summarize(turns: Turn[], maxSentences = 5): { text: string, terms: string[], picked: string[] } {
