@@ -41,6 +41,14 @@ export async function createTopic(page: Page, text: string): Promise<string> {
   return new URL(page.url()).pathname.split('/').at(-1)!
 }
 
+/** Goes to a new chat with the left panel's button and waits until its page is shown. */
+export async function newChat(page: Page, how: 'click' | 'tap' = 'click') {
+  await page.getByTestId('new-chat')[how]()
+  await expect(page).toHaveURL(/\/$/)
+  await expect(page.getByTestId('welcome')).toBeVisible()
+  await expect(messages(page)).toHaveCount(0)
+}
+
 export function topicItem(page: Page, title: string | RegExp): Locator {
   return page.getByTestId('topic-item').filter({ has: page.getByTestId('topic-title').filter({ hasText: title }) })
 }

@@ -1,6 +1,6 @@
 // The shell: theme choice without a flash, and the side panels on desktop (push) and mobile (overlay).
 import { expect, test } from '@playwright/test'
-import { createTopic, openApp, sendAndWait } from './helpers'
+import { createTopic, newChat, openApp, sendAndWait } from './helpers'
 
 test.describe('theme', () => {
   test('the chosen theme persists across a reload with no flash', async ({ page }) => {
@@ -90,8 +90,7 @@ test.describe('mobile panels', () => {
     await page.getByTestId('toggle-left').tap()
     const panel = page.getByTestId('topic-panel')
     await expect(panel).toHaveAttribute('data-overlay', 'true')
-    await page.getByTestId('new-chat').tap()
-    await expect(page).toHaveURL(/\/$/)
+    await newChat(page, 'tap')
     await expect(panel).not.toHaveAttribute('data-overlay', 'true')
     await sendAndWait(page, 'Hello mobile')
     await expect(page).toHaveURL(/\/t\/[^/]+$/)

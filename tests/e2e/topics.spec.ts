@@ -1,11 +1,10 @@
 // The left panel: renaming, deleting and searching topics, and a second tab that follows live.
 import { expect, test } from '@playwright/test'
-import { createTopic, messages, openApp, send, sendAndWait, topicItem } from './helpers'
+import { createTopic, messages, newChat, openApp, send, sendAndWait, topicItem } from './helpers'
 
 test('a topic can be renamed and deleted from the left panel', async ({ page }) => {
   const keepId = await createTopic(page, 'What is 2 + 3?')
-  await page.getByTestId('new-chat').click()
-  await expect(page).toHaveURL(/\/$/)
+  await newChat(page)
   await sendAndWait(page, 'Hello there')
   await expect(page).toHaveURL(/\/t\/[^/]+$/)
   const doomedId = new URL(page.url()).pathname.split('/').at(-1)!
@@ -57,9 +56,9 @@ test('deleting the open topic goes back to a new chat', async ({ page }) => {
 
 test('the search box filters the topic list', async ({ page }) => {
   await createTopic(page, 'What is 7 * 8?')
-  await page.getByTestId('new-chat').click()
+  await newChat(page)
   await sendAndWait(page, 'Hello from the search test')
-  await page.getByTestId('new-chat').click()
+  await newChat(page)
   await sendAndWait(page, '/calc 3^3')
   await expect(page.getByTestId('topic-item')).toHaveCount(3)
 
