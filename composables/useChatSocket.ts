@@ -11,6 +11,12 @@ export function backoffDelay(attempt: number, random = Math.random()): number {
   return Math.round(ceiling / 2 + (ceiling / 2) * random)
 }
 
+/** A random id; crypto.randomUUID exists only in secure contexts (https, localhost), not on a LAN over http. */
+export function randomId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), byte => byte.toString(16).padStart(2, '0')).join('')
+}
+
 export function createChatSocket() {
   const session = useSessionStore()
   const topics = useTopicsStore()
@@ -168,7 +174,7 @@ export function createChatSocket() {
   }
 
   function sendMessage(topicId: string | null, agentId: string, text: string) {
-    const clientMessageId = crypto.randomUUID()
+    const clientMessageId = randomId()
     messages.addPending(topicId, text, clientMessageId)
     if (topicId === null) newChats.add(clientMessageId)
     request('message.send', { topicId, agentId, text, clientMessageId }, (message) => {

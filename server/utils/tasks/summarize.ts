@@ -35,7 +35,10 @@ function sentences(text: string): string[] {
 export function summarize(turns: Turn[], maxSentences = 5): { text: string, terms: string[], picked: string[] } {
   const userTurns = turns.filter(t => t.role === 'user').length
   const all = turns.flatMap(turn => sentences(turn.content).map(sentence => ({ sentence, role: turn.role })))
-  const terms = keyTerms(turns.map(t => t.content).join('\n'), 12)
+  // What the person talks about names the topic; the agent's phrasing ("here is what it printed") does not.
+  const userText = turns.filter(t => t.role === 'user').map(t => t.content).join('\n')
+  const fromUser = keyTerms(userText, 12)
+  const terms = fromUser.length >= 3 ? fromUser : keyTerms(turns.map(t => t.content).join('\n'), 12)
   const weight = new Map(terms.map((term, i) => [term, terms.length - i]))
   const scored = all.map((item, index) => {
     const words = item.sentence.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]{2,}/gu) ?? []
