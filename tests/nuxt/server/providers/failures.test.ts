@@ -127,8 +127,8 @@ describe.concurrent.each(formatNames)('%s', (name: FormatName) => {
   })
 })
 
-// The SDK marks a stream that ends without the provider's end event; the Ollama provider has no such signal.
-describe.concurrent.each(formatNames.filter(n => n !== 'ollama'))('%s, closed without its end event', (name: FormatName) => {
+// A clean close before the provider's end event ([DONE], response.completed, message_stop, a finishReason, done: true).
+describe.concurrent.each(formatNames)('%s, closed without its end event', (name: FormatName) => {
   it('fails the reply (the text so far is kept) instead of storing it as complete', async ({ expect }) => {
     const { client } = await app.guest()
     const { message } = await failed(client, `[cut] (${name})`, agentId(name))
