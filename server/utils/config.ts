@@ -2,6 +2,7 @@
 import { z } from 'zod'
 
 const optionalString = z.string().trim().min(1).optional()
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()
 const positiveNumber = z.coerce.number().refine(n => Number.isFinite(n) && n > 0, 'must be a positive number')
 
 const EnvSchema = z.object({
@@ -11,6 +12,11 @@ const EnvSchema = z.object({
   SESSION_TIMEOUT_MINUTES: positiveNumber.default(1440),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AGENTS_FILE: optionalString,
+  // Provider base URLs (keys are read where the agents are built, never kept in the config).
+  OPENAI_BASE_URL: httpUrl,
+  ANTHROPIC_BASE_URL: httpUrl,
+  GOOGLE_GENERATIVE_AI_BASE_URL: httpUrl,
+  OLLAMA_BASE_URL: httpUrl,
   // How long the built-in agents wait between words, in milliseconds (0 in some tests).
   BUILTIN_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(35),
   // Time limit for one task run, in seconds.

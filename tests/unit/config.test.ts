@@ -81,6 +81,13 @@ describe('parseConfig: service URLs', () => {
   it.each(['localhost:6379', 'http://redis', 'postgres://redis'])('rejects REDIS_URL %s', (url) => {
     expect(configError({ REDIS_URL: url }).message).toMatch(/^Invalid configuration: REDIS_URL /)
   })
+
+  it.each(['OPENAI_BASE_URL', 'ANTHROPIC_BASE_URL', 'GOOGLE_GENERATIVE_AI_BASE_URL', 'OLLAMA_BASE_URL'])('accepts an http(s) %s and rejects anything else', (name) => {
+    expect(parseConfig({ [name]: 'http://127.0.0.1:11434/api' })).toMatchObject({ [name]: 'http://127.0.0.1:11434/api' })
+    for (const bad of ['localhost:11434/api', 'ftp://models.example', 'not a url']) {
+      expect(configError({ [name]: bad }).message).toMatch(new RegExp(`^Invalid configuration: ${name} must be an http\\(s\\) URL`))
+    }
+  })
 })
 
 describe('parseConfig: other variables', () => {

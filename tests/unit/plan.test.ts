@@ -17,6 +17,7 @@ function fakeContext(history: Turn[], signal = new AbortController().signal) {
   const ctx: ReplyContext = {
     history,
     signal,
+    reportUsage: () => {},
     runTool: async (kind, input) => {
       calls.push({ kind, input })
       return { status: 'completed', result: { text: `result of ${kind}`, n: calls.length } }

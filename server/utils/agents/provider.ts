@@ -116,7 +116,7 @@ export function silenceWatch(ms: number) {
   const arm = () => {
     clearTimeout(timer)
     if (held === 0 && !controller.signal.aborted) {
-      timer = setTimeout(() => controller.abort(new AgentFailure('timeout', `The provider sent nothing for ${Math.round(ms / 1000)} s.`)), ms)
+      timer = setTimeout(() => controller.abort(new AgentFailure('timeout', `The provider sent nothing for ${Number((ms / 1000).toFixed(1))} s.`)), ms)
     }
   }
   arm()
