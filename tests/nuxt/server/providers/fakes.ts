@@ -10,11 +10,40 @@ import type { AddressInfo } from 'node:net'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { guest, startServer, type Client, type TestServer } from '../helpers'
 
-/** A parsed JSON request body: its shape depends on the wire format, so it is read loosely here. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Body = any
+/**
+ * A parsed JSON request body. Its shape depends on the wire format, so each format reads it through
+ * its own (loose) zod schema below: a request the SDK shapes differently fails the test loudly.
+ */
+type Body = unknown
+
+const Role = z.enum(['system', 'user', 'assistant', 'tool'])
+const ChatMessages = z.looseObject({ messages: z.array(z.looseObject({ role: Role, content: z.unknown().optional() })) })
+const ResponsesInput = z.looseObject({
+  input: z.array(z.looseObject({ type: z.string().optional(), role: z.string().optional(), content: z.unknown().optional() })),
+})
+const AnthropicPart = z.looseObject({ type: z.string(), text: z.string().optional(), content: z.unknown().optional() })
+const AnthropicRequest = z.looseObject({
+  system: z.unknown().optional(),
+  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(AnthropicPart)]) })),
+})
+const GeminiRequest = z.looseObject({
+  systemInstruction: z.looseObject({ parts: z.unknown().optional() }).optional(),
+  contents: z.array(z.looseObject({
+    role: z.string(),
+    parts: z.array(z.looseObject({ text: z.string().optional(), functionResponse: z.looseObject({ response: z.unknown().optional() }).optional() })),
+  })),
+})
+
+function streamFlag(body: Body): boolean {
+  return (body as { stream?: unknown } | undefined)?.stream === true
+}
+
+function chatTurns(body: Body): SentTurn[] {
+  return ChatMessages.parse(body).messages.map(m => ({ role: m.role, text: textOf(m.content) }))
+}
 
 export type FormatName = 'openai-compatible' | 'openai' | 'anthropic' | 'google' | 'ollama'
 
@@ -94,8 +123,8 @@ const openaiCompatible: WireFormat = {
   baseURL: origin => `${origin}/v1`,
   keyHeader: { name: 'authorization', value: key => `Bearer ${key}` },
   contentType: 'text/event-stream',
-  isStream: request => request.body?.stream === true,
-  turns: body => (body.messages as Body[]).map(m => ({ role: m.role, text: textOf(m.content) })),
+  isStream: request => streamFlag(request.body),
+  turns: chatTurns,
   start: () => [sse({ id: 'chatcmpl-fake1', object: 'chat.completion.chunk', created, model: 'fake-chat-1', system_fingerprint: 'fp_fake', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] })],
   text: piece => sse({ id: 'chatcmpl-fake1', object: 'chat.completion.chunk', created, model: 'fake-chat-1', system_fingerprint: 'fp_fake', choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] }),
   finish: usage => [
@@ -144,11 +173,11 @@ const openaiResponses: WireFormat = {
   baseURL: origin => `${origin}/v1`,
   keyHeader: { name: 'authorization', value: key => `Bearer ${key}` },
   contentType: 'text/event-stream',
-  isStream: request => request.body?.stream === true,
-  turns: body => (body.input as Body[]).flatMap((item): SentTurn[] => {
+  isStream: request => streamFlag(request.body),
+  turns: body => ResponsesInput.parse(body).input.flatMap((item): SentTurn[] => {
     if (item.type === 'function_call_output') return [{ role: 'tool', text: textOf(item.output) }]
     if (item.type === 'function_call' || item.type === 'item_reference') return []
-    const role = item.role === 'developer' ? 'system' : item.role
+    const role = Role.parse(item.role === 'developer' ? 'system' : item.role)
     return [{ role, text: textOf(item.content) }]
   }),
   start: () => {
@@ -211,12 +240,13 @@ const anthropic: WireFormat = {
   baseURL: origin => `${origin}/v1`,
   keyHeader: { name: 'x-api-key', value: key => key },
   contentType: 'text/event-stream',
-  isStream: request => request.body?.stream === true,
-  turns: (body) => {
+  isStream: request => streamFlag(request.body),
+  turns: (raw) => {
+    const body = AnthropicRequest.parse(raw)
     const turns: SentTurn[] = []
     if (body.system) turns.push({ role: 'system', text: textOf(body.system) })
-    for (const message of body.messages as Body[]) {
-      const parts = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content as Body[]
+    for (const message of body.messages) {
+      const parts = typeof message.content === 'string' ? [{ type: 'text', text: message.content, content: undefined }] : message.content
       const results = parts.filter(p => p.type === 'tool_result')
       const text = parts.filter(p => p.type === 'text').map(p => p.text).join('')
       if (results.length) turns.push(...results.map(r => ({ role: 'tool' as const, text: textOf(r.content) })))
@@ -269,14 +299,15 @@ const google: WireFormat = {
   keyHeader: { name: 'x-goog-api-key', value: key => key },
   contentType: 'text/event-stream',
   isStream: request => request.path.includes(':streamGenerateContent'),
-  turns: (body) => {
+  turns: (raw) => {
+    const body = GeminiRequest.parse(raw)
     const turns: SentTurn[] = []
     if (body.systemInstruction) turns.push({ role: 'system', text: textOf(body.systemInstruction.parts) })
-    for (const content of body.contents as Body[]) {
-      const parts = content.parts as Body[]
-      const responses = parts.filter(p => p.functionResponse)
+    for (const content of body.contents) {
+      const parts = content.parts
+      const responses = parts.flatMap(p => (p.functionResponse ? [p.functionResponse] : []))
       const text = parts.filter(p => typeof p.text === 'string').map(p => p.text).join('')
-      if (responses.length) turns.push(...responses.map(p => ({ role: 'tool' as const, text: JSON.stringify(p.functionResponse.response) })))
+      if (responses.length) turns.push(...responses.map(r => ({ role: 'tool' as const, text: JSON.stringify(r.response) })))
       if (text) turns.push({ role: content.role === 'model' ? 'assistant' : 'user', text })
     }
     return turns
@@ -308,8 +339,8 @@ const ollama: WireFormat = {
   model: 'llama-fake:1b',
   baseURL: origin => `${origin}/api`,
   contentType: 'application/x-ndjson',
-  isStream: request => request.body?.stream === true,
-  turns: body => (body.messages as Body[]).map(m => ({ role: m.role, text: textOf(m.content) })),
+  isStream: request => streamFlag(request.body),
+  turns: chatTurns,
   start: () => [],
   text: piece => ndjson(ollamaLine({ content: piece }, false)),
   finish: usage => [ndjson(ollamaLine({}, { usage, reason: 'stop' }))],
