@@ -16,19 +16,26 @@ async function checkDb(): Promise<Check> {
   }
 }
 
+let redis: Promise<import('ioredis').Redis> | undefined
+
+/** One connection for every health check: a load balancer polls often, a new connection each time churns. */
+function redisClient(url: string) {
+  redis ??= import('ioredis').then(({ default: Redis }) => {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, enableOfflineQueue: false })
+    client.on('error', () => {})
+    return client
+  })
+  return redis
+}
+
 async function checkRedis(url: string): Promise<Check> {
-  const { default: Redis } = await import('ioredis')
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, enableOfflineQueue: false })
-  client.on('error', () => {})
   try {
-    await client.connect()
+    const client = await redisClient(url)
+    if (client.status === 'wait' || client.status === 'end') await client.connect()
     return (await client.ping()) === 'PONG' ? 'ok' : 'down'
   }
   catch {
     return 'down'
-  }
-  finally {
-    client.disconnect()
   }
 }
 
