@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one test command (`npm test`): finds or installs a Chromium, runs every vitest project, builds
-// the app when the build is missing or stale, then runs the Playwright tests against it.
+// the app when the build is missing or stale, runs the Playwright tests against it, then checks
+// `npm run dev` from a fresh clone in the browser (tests/dev).
 // Flags: --e2e-only, --no-e2e. Other arguments go to the one runner that runs (e.g. a file filter).
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
@@ -103,6 +104,7 @@ if (!noE2e) {
     step('playwright', () => run('npx', ['playwright', 'test', ...extra], { E2E_CHROMIUM_PATH: chromium, E2E_PORT: port }))
   }
   else results.push({ name: 'playwright', ok: false, detail: 'not run: the build failed' })
+  if (!extra.length) step('dev server', () => run('npx', ['playwright', 'test', '-c', 'playwright.dev.config.ts'], { E2E_CHROMIUM_PATH: chromium }))
 }
 
 summary()
