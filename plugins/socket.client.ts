@@ -1,8 +1,10 @@
-// Starts the app's one socket once the app is mounted; useChat() reaches it through $chatSocket.
+// Starts the app's one socket once hydration has finished, so that the server's HTML and the first
+// client render agree (the connection status must not change while Vue hydrates); useChat() reaches
+// it through $chatSocket.
 import { createChatSocket } from '~/composables/useChatSocket'
 
-export default defineNuxtPlugin((nuxtApp) => {
+export default defineNuxtPlugin(() => {
   const socket = createChatSocket()
-  nuxtApp.hook('app:mounted', () => socket.start())
+  onNuxtReady(() => socket.start())
   return { provide: { chatSocket: socket } }
 })

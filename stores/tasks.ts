@@ -9,6 +9,11 @@ export const useTasksStore = defineStore('tasks', () => {
     return topicId ? byTopic.value[topicId] ?? [] : []
   }
 
+  /** Tasks of the topic still pending or running. */
+  function activeCount(topicId: string | null): number {
+    return tasksOf(topicId).filter(t => t.status === 'pending' || t.status === 'running').length
+  }
+
   function setForTopic(topicId: string, tasks: Task[]) {
     byTopic.value[topicId] = tasks
   }
@@ -26,5 +31,5 @@ export const useTasksStore = defineStore('tasks', () => {
     byTopic.value = Object.fromEntries(Object.entries(byTopic.value).filter(([id]) => id !== topicId))
   }
 
-  return { byTopic, tasksOf, setForTopic, upsert, dropTopic }
+  return { byTopic, tasksOf, activeCount, setForTopic, upsert, dropTopic }
 })
