@@ -20,9 +20,16 @@ export function applyDelta(message: Message, delta: ServerPayload<'message.delta
   return outcome
 }
 
-/** Of two copies of one message, the one that is further along (final states win over streaming). */
+/**
+ * Of two copies of one message, the one that is further along (final states win over streaming).
+ * A final copy that holds less than the person already saw (a reply whose server died between two
+ * checkpoints comes back `failed`/`interrupted` with the text of the last one) keeps the seen text:
+ * text so far is never taken back on a failure.
+ */
 export function newerMessage(local: Message, incoming: Message): Message {
   if (local.status === 'streaming' && incoming.status === 'streaming' && local.seq > incoming.seq) return local
   if (local.status !== 'streaming' && incoming.status === 'streaming') return local
+  if (local.status === 'streaming' && incoming.status === 'failed' && local.content.length > incoming.content.length
+    && local.content.startsWith(incoming.content)) return { ...incoming, content: local.content, seq: local.seq }
   return incoming
 }

@@ -103,4 +103,25 @@ describe('newerMessage', () => {
     const incoming = message({ status: 'complete', content: 'edited' })
     expect(newerMessage(local, incoming)).toBe(incoming)
   })
+
+  it('a failed copy with less text than was seen (an interrupted reply) keeps the seen text and takes the failure', () => {
+    const local = message({ content: 'Hello world, this is', seq: 7 })
+    const error = { code: 'interrupted', message: 'The server stopped' }
+    const incoming = message({ status: 'failed', content: 'Hello wor', seq: 3, error })
+    expect(newerMessage(local, incoming)).toMatchObject({ status: 'failed', content: 'Hello world, this is', seq: 7, error })
+  })
+
+  it('a failed copy that does not continue the seen text is taken as it is', () => {
+    const local = message({ content: 'Hello world', seq: 7 })
+    const incoming = message({ status: 'failed', content: 'Other', seq: 3 })
+    expect(newerMessage(local, incoming)).toBe(incoming)
+  })
+
+  it('a stopped or complete copy is the authority even when shorter', () => {
+    const local = message({ content: 'Hello world', seq: 7 })
+    for (const status of ['stopped', 'complete'] as const) {
+      const incoming = message({ status, content: 'Hello', seq: 3 })
+      expect(newerMessage(local, incoming)).toBe(incoming)
+    }
+  })
 })
