@@ -129,12 +129,13 @@ test('/calc shows a completed task with its result in the right panel', async ({
 })
 
 test('a streaming reply can be stopped and stays stopped', async ({ page }) => {
-  await createTopic(page, 'What is 1 + 1?')
-  // The help answer is the built-in assistant's longest: it streams for a while.
-  await send(page, 'help')
-  const reply = messages(page, 'assistant').nth(1)
+  // "Slow stream" (a local fake provider) never finishes by itself: the stop cannot lose a race.
+  await openApp(page, '/')
+  await page.getByTestId('agent-picker').selectOption('slow')
+  await send(page, 'Tell me everything')
+  const reply = messages(page, 'assistant').first()
   await expect(reply).toHaveAttribute('data-status', 'streaming')
-  await expect(reply.getByTestId('message-content')).not.toBeEmpty()
+  await expect(reply.getByTestId('message-content')).toContainText('word 3')
   await page.getByTestId('stop').click()
   await expect(reply).toHaveAttribute('data-status', 'stopped')
   await expect(reply.getByTestId('message-stopped')).toBeVisible()
@@ -146,12 +147,12 @@ test('a streaming reply can be stopped and stays stopped', async ({ page }) => {
   await page.waitForTimeout(800)
   await expect(reply.getByTestId('message-content')).toHaveText(text!)
   await page.reload()
-  const stored = messages(page, 'assistant').nth(1)
+  const stored = messages(page, 'assistant').first()
   await expect(stored).toHaveAttribute('data-status', 'stopped')
   await expect(stored.getByTestId('message-content')).toHaveText(text!)
 })
 
-test('Shift+Enter makes a new line, Enter sends, and Enter waits while a reply streams', async ({ page }) => {
+test('Shift+Enter makes a new line, and Enter while a reply streams queues the message until it ends', async ({ page }) => {
   await createTopic(page, 'What is 3 * 3?')
   const input = page.getByTestId('composer-input')
   await input.fill('help me')
@@ -164,20 +165,36 @@ test('Shift+Enter makes a new line, Enter sends, and Enter waits while a reply s
   const user = messages(page, 'user').nth(1).getByTestId('message-content')
   await expect(user).toHaveText('help me\nwith the commands')
   await expect(user.locator('br')).toHaveCount(1)
+  await expect(messages(page, 'assistant').nth(1)).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
 
-  // While the (long) help reply streams, Enter keeps the draft instead of sending it.
-  const reply = messages(page, 'assistant').nth(1)
+  // On an agent whose reply does not end by itself, Enter queues and says so; Stop ends the reply
+  // and the queued message goes out at once.
+  await page.getByTestId('agent-picker').selectOption('slow')
+  await send(page, 'Go on')
+  const reply = messages(page, 'assistant').nth(2)
   await expect(reply).toHaveAttribute('data-status', 'streaming')
+  await input.fill('first thought')
+  await input.press('Enter')
+  await expect(input).toHaveValue('')
+  await expect(page.getByTestId('queued')).toContainText('first thought')
+  // A queued message can be taken back; the next one queues instead.
+  await page.getByTestId('unqueue').click()
+  await expect(page.getByTestId('queued')).toHaveCount(0)
   await input.fill('thanks')
   await input.press('Enter')
-  await expect(reply).toHaveAttribute('data-status', 'streaming')
-  await expect(input).toHaveValue('thanks')
-  await expect(messages(page, 'user')).toHaveCount(2)
-  await expect(reply).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
-  await expect(page.getByTestId('send')).toBeEnabled()
-  await input.press('Enter')
+  await expect(page.getByTestId('queued')).toContainText('thanks')
   await expect(messages(page, 'user')).toHaveCount(3)
-  await expect(messages(page, 'assistant').nth(2)).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
+  await expect(reply).toHaveAttribute('data-status', 'streaming')
+
+  await page.getByTestId('stop').click()
+  await expect(reply).toHaveAttribute('data-status', 'stopped')
+  await expect(messages(page, 'user')).toHaveCount(4)
+  await expect(messages(page, 'user').nth(3).getByTestId('message-content')).toHaveText('thanks')
+  await expect(page.getByTestId('queued')).toHaveCount(0)
+  await expect(messages(page, 'assistant').nth(3)).toHaveAttribute('data-status', 'streaming')
+  await page.getByTestId('stop').click()
+  await expect(messages(page, 'assistant').nth(3)).toHaveAttribute('data-status', 'stopped')
+  await expect(messages(page, 'user').getByTestId('message-content')).not.toContainText(['first thought'])
 })
 
 test('an unknown topic shows the 404 page', async ({ page }) => {

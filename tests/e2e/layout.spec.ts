@@ -41,6 +41,46 @@ test.describe('theme', () => {
   })
 })
 
+test('hydration changes nothing: no mismatch, nothing in the header moves, the status dot matches its text', async ({ page }) => {
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /hydration|\[Vue warn\]/i.test(message.text())) problems.push(message.text())
+  })
+  await createTopic(page, 'What is 2 + 2?')
+  // Where the header's controls are in the server's HTML, before any app script has run.
+  await page.addInitScript(() => {
+    document.addEventListener('DOMContentLoaded', () => {
+      const box = (selector: string) => {
+        const rect = document.querySelector(selector)?.getBoundingClientRect()
+        return rect ? [Math.round(rect.x), Math.round(rect.y), Math.round(rect.width)] : null
+      }
+      Object.assign(window, { __boxesAtDomReady: { picker: box('[data-testid=agent-picker]'), title: box('[data-testid=chat-title]') } })
+    })
+  })
+  for (const path of [new URL(page.url()).pathname, '/']) {
+    await openApp(page, path)
+    const before = await page.evaluate(() => (window as unknown as { __boxesAtDomReady: Record<string, number[] | null> }).__boxesAtDomReady)
+    const after = await page.evaluate(() => {
+      const box = (selector: string) => {
+        const rect = document.querySelector(selector)?.getBoundingClientRect()
+        return rect ? [Math.round(rect.x), Math.round(rect.y), Math.round(rect.width)] : null
+      }
+      return { picker: box('[data-testid=agent-picker]'), title: box('[data-testid=chat-title]') }
+    })
+    expect(before.picker).not.toBeNull()
+    expect(after).toEqual(before)
+    const status = page.getByTestId('connection-status')
+    await expect(status).toHaveText('Connected')
+    await expect(status.locator('span').first()).toHaveClass(/bg-emerald-500/)
+    // Every aria-controls names an element that exists.
+    const dangling = await page.evaluate(() => [...document.querySelectorAll('[aria-controls]')]
+      .map(el => el.getAttribute('aria-controls')!)
+      .filter(id => !document.getElementById(id)))
+    expect(dangling).toEqual([])
+  }
+  expect(problems).toEqual([])
+})
+
 test.describe('desktop panels', () => {
   test('the left toggle collapses and expands the topic panel, pushing the chat', async ({ page }) => {
     await openApp(page, '/')
@@ -136,6 +176,28 @@ test.describe('mobile panels', () => {
     await expect(panel).not.toBeInViewport()
     await expect(page.getByTestId('overlay-backdrop')).toHaveCount(0)
     await expect(page.locator('[data-testid=message][data-role=assistant]')).toContainText('25')
+  })
+
+  test('nothing runs past the right edge: welcome cards fit, wide code scrolls inside its block', async ({ page }) => {
+    await openApp(page, '/')
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    const cards = page.getByTestId('welcome').getByRole('button')
+    await expect(cards).toHaveCount(4)
+    for (const card of await cards.all()) {
+      const box = (await card.boundingBox())!
+      expect(box.x + box.width).toBeLessThanOrEqual(390)
+    }
+    expect(await overflow()).toBe(0)
+
+    const line = `const ${'veryLongName'.repeat(12)} = [${Array.from({ length: 30 }, (_, i) => i).join(', ')}]`
+    await sendAndWait(page, `Look:\n\n\`\`\`text\n${line}\n\`\`\``)
+    const pre = page.locator('[data-testid=message][data-role=user] pre').first()
+    await expect(pre).toBeVisible()
+    const scroll = await pre.evaluate(el => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, whiteSpace: getComputedStyle(el).whiteSpace }))
+    expect(scroll.whiteSpace).toBe('pre')
+    expect(scroll.scrollWidth).toBeGreaterThan(scroll.clientWidth)
+    expect(await pre.evaluate(el => el.getBoundingClientRect().right)).toBeLessThanOrEqual(390)
+    expect(await overflow()).toBe(0)
   })
 
   test('the task panel opens as an overlay too, never together with the topic panel', async ({ page }) => {
