@@ -86,7 +86,9 @@ test.afterAll(async () => {
   if (dir) rmSync(dirname(dir), { recursive: true, force: true })
 })
 
-test.afterEach((_fixtures, testInfo) => {
+// Playwright wants a destructuring pattern here even when no fixture is used.
+// eslint-disable-next-line no-empty-pattern
+test.afterEach(({}, testInfo) => {
   if (testInfo.status !== testInfo.expectedStatus) console.log(`--- npm run dev output (last 6000 characters) ---\n${output.slice(-6000)}`)
 })
 
