@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { extractCode, hasCodeFence, parseSlashCommand, slashCommandHelp } from '#shared/commands'
+import { codeToRun, extractCode, firstCodeBlock, hasCodeFence, NOT_JAVASCRIPT, notJavaScriptMessage, parseSlashCommand, slashCommandHelp } from '#shared/commands'
 
 describe('parseSlashCommand', () => {
   it('parses /calc with its expression', () => {
@@ -43,12 +43,54 @@ describe('parseSlashCommand', () => {
     expect(parseSlashCommand(text)).toEqual({ kind: 'summarize', input: {} })
   })
 
-  it.each(['/shrug', '/help me', '/calculate 2+2', '/runner x'])('leaves an unknown slash word (%s) as ordinary text', (text) => {
+  it.each([
+    ['/shrug', 'shrug'],
+    ['/unknown thing', 'unknown'],
+    ['/help me', 'help'],
+    ['/calculate 2+2', 'calculate'],
+    ['/runner x', 'runner'],
+    ['  /Deploy-now\nplease', 'Deploy-now'],
+  ])('answers the unknown command %j with the available ones', (text, name) => {
+    expect(parseSlashCommand(text)).toEqual({ error: `Unknown command \`/${name}\`. Available: /calc, /run, /summarize` })
+  })
+
+  it('keeps a very long unknown command name short in the answer', () => {
+    const parsed = parseSlashCommand(`/${'x'.repeat(5_000)}`)
+    expect(parsed).toEqual({ error: expect.stringContaining(`\`/${'x'.repeat(30)}\`.`) })
+  })
+
+  it.each([
+    'hello',
+    'what is /calc?',
+    'a/calc 1',
+    '/ calc 1',
+    '/ 2',
+    '/2 is half of 4',
+    '/usr/bin is a folder',
+    '/etc/hosts',
+    '/calc/x',
+    '',
+    '//calc 1',
+  ])('returns null for ordinary text %j', (text) => {
     expect(parseSlashCommand(text)).toBeNull()
   })
 
-  it.each(['hello', 'what is /calc?', 'a/calc 1', '/ calc 1', '', '//calc 1'])('returns null for ordinary text %j', (text) => {
-    expect(parseSlashCommand(text)).toBeNull()
+  it('parses /run directly followed by a fence', () => {
+    expect(parseSlashCommand('/run```js\n1 + 1\n```')).toEqual({ kind: 'run-code', input: { code: '1 + 1' } })
+  })
+
+  it.each(['js', 'JS', 'javascript', 'JavaScript', 'mjs', 'cjs', ''])('runs a block labelled %j', (lang) => {
+    expect(parseSlashCommand(`/run\n\`\`\`${lang}\nconsole.log(1)\n\`\`\``)).toEqual({ kind: 'run-code', input: { code: 'console.log(1)' } })
+  })
+
+  it.each(['python', 'bash', 'sh', 'node', 'json', 'c++'])('refuses a block labelled %s, naming the label, and queues nothing', (lang) => {
+    const parsed = parseSlashCommand(`/run\n\`\`\`${lang}\nprint("hi")\n\`\`\``)
+    expect(parsed).toEqual({ error: expect.stringContaining(`${NOT_JAVASCRIPT}, and this block is labelled \`${lang}\``) })
+  })
+
+  it.each(['ts', 'typescript', 'TSX', 'jsx'])('explains that %s cannot run', (lang) => {
+    const parsed = parseSlashCommand(`/run \`\`\`${lang}\nconst n: number = 1\n\`\`\``)
+    expect(parsed).toEqual({ error: expect.stringMatching(/cannot run TypeScript or JSX/) })
   })
 
   it('documents every command it parses', () => {
@@ -84,6 +126,53 @@ describe('extractCode', () => {
 
   it('returns the whole text, trimmed, when there is no fence', () => {
     expect(extractCode('  console.log(1)\n')).toBe('console.log(1)')
+  })
+})
+
+describe('firstCodeBlock', () => {
+  it('gives the language, lower-cased, and the code', () => {
+    expect(firstCodeBlock('see\n```Python\nprint(1)\n```')).toEqual({ lang: 'python', code: 'print(1)' })
+    expect(firstCodeBlock('```c++\nint x;\n```')).toEqual({ lang: 'c++', code: 'int x;' })
+  })
+
+  it('gives an empty language for an unlabelled block, and for a one-line block whose first word is code', () => {
+    expect(firstCodeBlock('```\nlet x = 3\n```')).toEqual({ lang: '', code: 'let x = 3' })
+    expect(firstCodeBlock('```console.log(1)```')).toEqual({ lang: '', code: 'console.log(1)' })
+    expect(firstCodeBlock('```const x = 1\nx\n```')).toEqual({ lang: '', code: 'const x = 1\nx' })
+  })
+
+  it('is null without a closed fence', () => {
+    expect(firstCodeBlock('plain')).toBeNull()
+    expect(firstCodeBlock('```js\nnever closed')).toBeNull()
+  })
+})
+
+describe('codeToRun', () => {
+  it('takes the first JavaScript block, even after a block in another language', () => {
+    expect(codeToRun('Install:\n```bash\nnpm i\n```\nThen:\n```js\nconsole.log(1)\n```')).toEqual({ code: 'console.log(1)' })
+  })
+
+  it('refuses when no block is JavaScript, naming the first block\'s label', () => {
+    expect(codeToRun('```python\nprint(1)\n```\n```bash\necho 1\n```')).toEqual({ refusal: notJavaScriptMessage('python') })
+  })
+
+  it('is null for a message without a fenced block', () => {
+    expect(codeToRun('console.log(1)')).toBeNull()
+  })
+})
+
+describe('on long, hostile input', () => {
+  it.each([
+    ['many open fences', '```'.repeat(10_000)],
+    ['one unclosed fence', `\`\`\`js\n${'a'.repeat(32_000)}`],
+    ['a long slash word', `/${'a'.repeat(32_000)}/`],
+    ['alternating backticks', '`a'.repeat(16_000)],
+  ])('parses %s in linear time', (_name, text) => {
+    const started = performance.now()
+    parseSlashCommand(text)
+    codeToRun(text)
+    firstCodeBlock(text)
+    expect(performance.now() - started).toBeLessThan(250)
   })
 })
 
