@@ -1,0 +1,87 @@
+// The host side of the /run sandbox: starts a worker thread per run with the QuickJS program of
+// worker-source.ts, enforces a hard stop and turns the worker's fate into a RunOutcome.
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+// Loaded by the worker, not here: the import makes the build copy the package into its output.
+import 'quickjs-emscripten'
+import { preludeSource } from './prelude'
+import { workerSource } from './worker-source'
+
+export interface RunLimits {
+  memoryBytes: number
+  timeMs: number
+  maxLogLines: number
+  maxLogChars: number
+  /** The worker thread's own V8 heap: what the host side of the sandbox may use. */
+  workerHeapMb: number
+}
+
+// One property per line: on a single line, Nitro's export scanner (mlly) reads the fields of the
+// interface below as extra exports of this file.
+export const RUN_LIMITS: RunLimits = {
+  memoryBytes: 32 * 1024 * 1024,
+  timeMs: 3_000,
+  maxLogLines: 200,
+  maxLogChars: 20_000,
+  workerHeapMb: 128,
+}
+
+export interface RunOutcome {
+  ok: boolean
+  logs: { level: string, text: string }[]
+  value?: string
+  error?: string
+  limit?: 'time' | 'memory'
+}
+
+/** quickjs-emscripten's ES module entry, found from the running script (the build output) or the working directory. */
+function quickjsModuleUrl(): string {
+  const bases = [process.argv[1], join(process.cwd(), 'index.js')].filter((base): base is string => !!base)
+  for (const base of bases) {
+    try {
+      const manifest = createRequire(base).resolve('quickjs-emscripten/package.json')
+      return pathToFileURL(join(dirname(manifest), 'dist', 'index.mjs')).href
+    }
+    catch {
+      // try the next base
+    }
+  }
+  throw new Error('quickjs-emscripten is not installed')
+}
+
+let moduleUrl: string | undefined
+
+/** The outcome when the worker itself fails: its own heap limit is a memory limit too. */
+export function crashOutcome(error: Error & { code?: string }): RunOutcome {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') return { ok: false, logs: [], error: 'The sandbox ran out of memory', limit: 'memory' }
+  return { ok: false, logs: [], error: `Sandbox crashed: ${error.message}` }
+}
+
+export function runInSandbox(code: string, signal: AbortSignal, limits: RunLimits = RUN_LIMITS): Promise<RunOutcome> {
+  return new Promise((resolve, reject) => {
+    moduleUrl ??= quickjsModuleUrl()
+    const { workerHeapMb, ...sandboxLimits } = limits
+    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource)}`), {
+      workerData: { code, moduleUrl, prelude: preludeSource, ...sandboxLimits },
+      resourceLimits: { maxOldGenerationSizeMb: workerHeapMb },
+    })
+    let settled = false
+    const finish = (fn: () => void) => {
+      if (settled) return
+      settled = true
+      clearTimeout(hardStop)
+      signal.removeEventListener('abort', onAbort)
+      void worker.terminate()
+      fn()
+    }
+    // QuickJS interrupts itself at the deadline; this only catches a worker that does not come back.
+    const hardStop = setTimeout(() => finish(() => resolve({ ok: false, logs: [], error: 'Time limit exceeded', limit: 'time' })), limits.timeMs + 2_000)
+    const onAbort = () => finish(() => reject(signal.reason ?? new Error('aborted')))
+    signal.addEventListener('abort', onAbort, { once: true })
+    worker.once('message', (outcome: RunOutcome) => finish(() => resolve(outcome)))
+    worker.once('error', (error: Error & { code?: string }) => finish(() => resolve(crashOutcome(error))))
+    worker.once('exit', code => finish(() => resolve({ ok: false, logs: [], error: `Sandbox exited (${code})` })))
+  })
+}
