@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mathExpression, planAssistant } from '../../server/utils/agents/builtin/assistant'
+import { AGENTS_DOC, mathExpression, planAssistant } from '../../server/utils/agents/builtin/assistant'
 import type { Step } from '../../server/utils/agents/builtin/plan'
 import type { ToolOutcome, Turn } from '../../server/utils/agents/types'
 import { calculate } from '../../server/utils/tasks/calc'
@@ -101,6 +101,21 @@ describe('planAssistant: tools', () => {
     expect(step.render(cancelled)).toMatch(/cancelled/)
   })
 
+  it.each([
+    ['bash', 'echo hello'],
+    ['python', 'print("hi")'],
+    ['ts', 'const n: number = 1'],
+  ])('does not run a %s block: it says why, and plans no tool', (lang, code) => {
+    const steps = planAssistant([user(`Can you run this?\n\`\`\`${lang}\n${code}\n\`\`\``)])
+    expect(steps.every(s => 'say' in s)).toBe(true)
+    expect(sayText(steps)).toContain(`I only run JavaScript, and this block is labelled \`${lang}\``)
+  })
+
+  it('runs the JavaScript block of a message that also has a shell block', () => {
+    const steps = planAssistant([user('```bash\nnpm i\n```\nthen\n```JS\nconsole.log(1)\n```')])
+    expect(toolStep(steps)).toMatchObject({ tool: 'run-code', input: { code: 'console.log(1)' } })
+  })
+
   it('prefers the calculation when a message is arithmetic', () => {
     expect(toolStep(planAssistant([user('5 km to mile')])).tool).toBe('calc')
   })
@@ -149,23 +164,75 @@ describe('planAssistant: conversation', () => {
     expect(sayText(planAssistant([user('what was my first message?')]))).toMatch(/first thing you have said/)
   })
 
-  it('answers other prose with one say step naming its key terms', () => {
+  const capabilityList = /\*\*Calculate\*\*|\*\*Run JavaScript\*\*|\*\*Summarise\*\*|\*\*Recall\*\*/
+
+  it('notes other prose in one short step, without the capability list or a keyword dump', () => {
     const steps = planAssistant([user('I am building a garden shed from cedar planks, cedar posts and screws')])
     expect(steps).toHaveLength(1)
     const text = sayText(steps)
-    expect(text).toContain('**cedar**')
-    expect(text).toMatch(/^Noted/)
+    expect(text).toMatch(/^Noted\./)
+    expect(text).not.toMatch(capabilityList)
+    expect(text).not.toContain('**cedar**')
+    expect(text.split(/(?<=[.!?])\s/).length).toBeLessThanOrEqual(2)
   })
 
-  it('is honest that it cannot answer open questions, and mentions earlier terms', () => {
-    const text = sayText(planAssistant([
-      user('Tell me about volcanoes and volcanoes'),
-      agent('Noted.'),
-      user('Why do glaciers move?'),
-    ]))
-    expect(text).toMatch(/^You're asking about .*\*\*glaciers\*\*/)
-    expect(text).toContain('won\'t make something up')
-    expect(text).toContain('*volcanoes*')
+  it('is honest that it cannot answer an open question, and points once to the agents doc when no model agent is configured', () => {
+    const first = sayText(planAssistant([user('Why do glaciers move?')]))
+    expect(first).toMatch(/^I can't answer that offline/)
+    expect(first).toContain('won\'t guess')
+    expect(first).toContain(`An operator can add OpenAI, Anthropic, Gemini or Ollama agents, see ${AGENTS_DOC}.`)
+    expect(first).not.toMatch(capabilityList)
+    expect(first).not.toContain('agent picker')
+    const later = sayText(planAssistant([user('Why do glaciers move?'), agent(first), user('And why do rivers bend?')]))
+    expect(later).toMatch(/^I can't answer that offline/)
+    expect(later).not.toContain(AGENTS_DOC)
+  })
+
+  it('names the configured model agents instead of the doc', () => {
+    const text = sayText(planAssistant([user('Who wrote Hamlet?')], { modelAgents: ['GPT-4o', 'Claude'] }))
+    expect(text).toContain('switch this topic to *GPT-4o* or *Claude* in the agent picker')
+    expect(text).not.toContain(AGENTS_DOC)
+  })
+
+  it('mentions the one capability that fits, once', () => {
+    const code = sayText(planAssistant([user('My javascript function returns the wrong thing')]))
+    expect(code).toBe('Noted. If it is JavaScript, paste it in a ```js block and I will run it.')
+    const numbers = sayText(planAssistant([user('We need the total cost of the trip')]))
+    expect(numbers).toMatch(/^Noted\. If there is something to work out, ask me like "what is 17% of 2,340\?"\.$/)
+    const again = sayText(planAssistant([user('My javascript loop is slow'), agent(code), user('The function has a bug too')]))
+    expect(again).not.toContain('paste it in a ```js block')
+  })
+
+  it('varies its fallback by what was already said in the topic', () => {
+    const first = sayText(planAssistant([user('The meeting moved to Tuesday')]))
+    expect(first).toBe(`Noted. An operator can add OpenAI, Anthropic, Gemini or Ollama agents, see ${AGENTS_DOC}.`)
+    const second = sayText(planAssistant([user('The meeting moved to Tuesday'), agent(first), user('Bring the slides')]))
+    expect(second).toBe('Noted. Ask me "what did I say?" whenever you want it back.')
+    const third = sayText(planAssistant([user('a'), agent(first), user('b'), agent(second), user('Bring snacks')]))
+    expect(third).toBe('Noted.')
+  })
+
+  it('points help to the agents doc, or to the configured model agents', () => {
+    expect(sayText(planAssistant([user('help')]))).toContain(AGENTS_DOC)
+    const withModels = sayText(planAssistant([user('help')], { modelAgents: ['Claude'] }))
+    expect(withModels).toContain('switch this topic to *Claude* in the agent picker')
+    expect(withModels).not.toContain(AGENTS_DOC)
+  })
+
+  it('greets briefly', () => {
+    const text = sayText(planAssistant([user('hi')]))
+    expect(text).toMatch(/^Hello!/)
+    expect(text).not.toMatch(capabilityList)
+  })
+
+  it.each([
+    ['trailing-punctuation runs', `${'?'.repeat(32_000)}a`],
+    ['commas between digits', '1,'.repeat(16_000)],
+    ['question marks and spaces', '? '.repeat(16_000)],
+  ])('answers long hostile text (%s) quickly', (_name, text) => {
+    const started = performance.now()
+    planAssistant([user(text)])
+    expect(performance.now() - started).toBeLessThan(250)
   })
 
   it('does not fail on an empty history', () => {

@@ -38,6 +38,31 @@ describe('planCodeRunner', () => {
     expect(toolStep(steps).input).toEqual({ code })
   })
 
+  it.each([
+    ['python', 'print("hi")'],
+    ['bash', 'echo hi'],
+    ['typescript', 'const n: number = 1'],
+  ])('refuses a %s block with a friendly answer and runs nothing', (lang, code) => {
+    const steps = planCodeRunner([user(`\`\`\`${lang}\n${code}\n\`\`\``)])
+    expect(steps).toHaveLength(1)
+    expect(steps[0]).toEqual({ say: expect.stringContaining(`I only run JavaScript, and this block is labelled \`${lang}\``) })
+  })
+
+  it.each(['js', 'javascript', 'JS', 'mjs', 'cjs', ''])('runs a block labelled %j', (lang) => {
+    expect(toolStep(planCodeRunner([user(`\`\`\`${lang}\nconsole.log(1)\n\`\`\``)])).input).toEqual({ code: 'console.log(1)' })
+  })
+
+  it('tells an empty block from code', () => {
+    expect(planCodeRunner([user('```js\n\n```')])[0]).toEqual({ say: expect.stringContaining('Send me JavaScript') })
+  })
+
+  it('checks long bracket-heavy text for JavaScript quickly', () => {
+    const started = performance.now()
+    planCodeRunner([user('['.repeat(32_000))])
+    planCodeRunner([user(`${'[a'.repeat(16_000)}].map(`)])
+    expect(performance.now() - started).toBeLessThan(250)
+  })
+
   it('answers only the last turn', () => {
     const steps = planCodeRunner([user('console.log(1)'), { role: 'assistant', content: 'done' }, user('thanks')])
     expect(steps.every(s => 'say' in s)).toBe(true)
@@ -59,6 +84,8 @@ describe('planCodeRunner: rendering the run', () => {
 
   it.each([
     ['ReferenceError: \'x\' is not defined', /used before it is defined/],
+    ['ReferenceError: \'print\' is not defined', /`print` is Python; in JavaScript, print with `console\.log/],
+    ['ReferenceError: \'setTimeout\' is not defined', /no timers, network, modules or file system/],
     ['SyntaxError: expecting \';\'', /does not parse/],
     ['TypeError: cannot read property \'a\' of undefined', /not what the code expects/],
     ['Time limit of 3 s exceeded', /ran too long/],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { failureText, planRunner, type Step } from '../../server/utils/agents/builtin/plan'
+import { failureText, NO_MODEL_AGENTS, planRunner, type PlannerContext, type Step } from '../../server/utils/agents/builtin/plan'
 import { sleep, splitWords, streamWords } from '../../server/utils/agents/pace'
 import type { ReplyContext, ToolOutcome, Turn } from '../../server/utils/agents/types'
 
@@ -51,6 +51,30 @@ describe('planRunner', () => {
       return [{ say: 'ok' }]
     }, () => 0)(ctx))
     expect(seen).toBe(history)
+  })
+
+  it('tells the planner that no model agent is configured unless told otherwise', async () => {
+    let seen: PlannerContext | undefined
+    const { ctx } = fakeContext([])
+    await collect(planRunner((_h, context) => {
+      seen = context
+      return []
+    }, () => 0)(ctx))
+    expect(seen).toEqual(NO_MODEL_AGENTS)
+    expect(NO_MODEL_AGENTS).toEqual({ modelAgents: [] })
+  })
+
+  it('asks for the planner context at every reply, so agents configured later are known', async () => {
+    const seen: string[][] = []
+    let agents: string[] = []
+    const reply = planRunner((_h, context) => {
+      seen.push(context.modelAgents)
+      return []
+    }, () => 0, () => ({ modelAgents: agents }))
+    await collect(reply(fakeContext([]).ctx))
+    agents = ['Claude']
+    await collect(reply(fakeContext([]).ctx))
+    expect(seen).toEqual([[], ['Claude']])
   })
 
   it('runs a tool only when the text before it has been said', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Turn } from '../../server/utils/agents/types'
+import { planAssistant } from '../../server/utils/agents/builtin/assistant'
+import { planCodeRunner } from '../../server/utils/agents/builtin/code-runner'
+import type { Planner } from '../../server/utils/agents/builtin/plan'
+import type { ToolOutcome, Turn } from '../../server/utils/agents/types'
 import summarizeKind, { keyTerms, summarize } from '../../server/utils/tasks/summarize'
 import type { TaskContext } from '../../server/utils/tasks/types'
 
@@ -47,11 +50,11 @@ describe('summarize', () => {
     expect(summarize([user('Just one message here.')]).text.startsWith('**1 message** (1 from you, 0 from the agent).')).toBe(true)
   })
 
-  it('lists the key terms, most frequent first', () => {
+  it('ranks the key terms, most frequent first, without listing them in the text', () => {
     const { terms, text } = summarize(trip)
     expect(terms[0]).toBe('kyoto')
     expect(terms.length).toBeLessThanOrEqual(6)
-    expect(text).toContain('Key terms: `kyoto`')
+    expect(text).not.toContain('Key terms')
   })
 
   it('picks the most telling sentences but keeps them in conversation order', () => {
@@ -98,7 +101,118 @@ describe('summarize', () => {
       text: '**0 messages** (0 from you, 0 from the agent).\n\n- Nothing substantial has been said yet.',
       terms: [],
       picked: [],
+      messageCount: 0,
     })
+  })
+})
+
+/** A conversation as the built-in agents would have written it, each tool step rendered with `outcome`. */
+function chatWith(planner: Planner) {
+  const turns: Turn[] = []
+  return {
+    turns,
+    say(text: string, outcome?: ToolOutcome) {
+      turns.push(user(text))
+      const steps = planner(turns, { modelAgents: [] })
+      turns.push(agent(steps.map(s => ('say' in s ? s.say : s.render(outcome!))).join('')))
+      return this
+    },
+    command(text: string, reply: string) {
+      turns.push(user(text), agent(reply))
+      return this
+    },
+  }
+}
+
+describe('summarize: a topic with the built-in agents', () => {
+  const chat = chatWith(planAssistant)
+    .say('Hello')
+    .say('help')
+    .command('/calc 2^10 / 4', 'Calculating… (see the task panel)\n\n`2^10 / 4` = **256**')
+    .say('what is 17% of 2,340?', { status: 'completed', result: { text: '`17% * 2340` = **397.8**', value: '397.8' } })
+    .command('/run\n```js\nconst xs = [1, 2, 3]\nconsole.log(xs.join(","))\nxs.length\n```', 'Running your code… (see the task panel)\n\n```text\n1,2,3\n=> 3\n```')
+    .say('Run this:\n```js\nnull.x\n```', { status: 'failed', error: { code: 'script_error', message: 'TypeError: cannot read property \'x\' of null' } })
+    .say('```python\nprint(1)\n```')
+    .command('/calc foo(', 'Calculating… (see the task panel)\n\nThe task failed: Cannot evaluate "foo(": Parenthesis ) expected')
+    .command('/shrug', 'Unknown command `/shrug`. Available: /calc, /run, /summarize')
+    .say('I am planning a kangaroo safari in Australia next spring.')
+    .say('Why do kangaroos hop so far?')
+    .say('Can you summarize this topic?', { status: 'completed', result: { text: '**3 messages** (2 from you, 1 from the agent).\n\n- You: earlier' } })
+  chat.turns.push(user('/summarize'), agent('Summarising this topic… (see the task panel)\n\n'))
+  const { text, messageCount } = summarize(chat.turns)
+
+  it('lists each calculation and code run with its outcome, in order, then what was said', () => {
+    expect(text).toBe([
+      '**22 messages** (11 from you, 11 from the agent).',
+      '',
+      '- Calculated `2^10 / 4` = **256**',
+      '- Calculated `17% * 2340` = **397.8**',
+      '- Ran JavaScript `const xs = [1, 2, 3]`: printed `1,2,3`, gave `3`',
+      '- Ran JavaScript `null.x`: failed with TypeError: cannot read property \'x\' of null',
+      '- Shared a `python` block: not run, only JavaScript runs here',
+      '- Calculation `foo(` failed with Cannot evaluate "foo(": Parenthesis ) expected',
+      '- You: I am planning a kangaroo safari in Australia next spring.',
+      '- You asked: Why do kangaroos hop so far?',
+    ].join('\n'))
+    expect(messageCount).toBe(22)
+  })
+
+  it.each([
+    'built-in assistant',
+    'Hello!',
+    'see the task panel',
+    '/calc',
+    '/shrug',
+    'Unknown command',
+    'Noted',
+    'I can\'t answer',
+    'docs/agents.md',
+    'Slash commands',
+    '3 messages',
+  ])('leaves out the app\'s own text: %j', (boilerplate) => {
+    expect(text).not.toContain(boilerplate)
+  })
+
+  it('reads a code runner topic, fenced or not', () => {
+    const runner = chatWith(planCodeRunner)
+      .say('console.log([1, 2].map(n => n * 2))', { status: 'completed', result: { text: '```text\n[ 2, 4 ]\nsecond\nthird\n```' } })
+      .say('```js\nlet quiet = 1\n```', { status: 'completed', result: { text: '_No output._' } })
+      .say('```js\n[1, 2]\n```', { status: 'completed', result: { text: '```text\n=> [\n  1,\n  2\n]\n```' } })
+      .say('```js\nwhile (true) {}\n```', { status: 'failed', error: { code: 'time_limit', message: 'Time limit of 3 s exceeded' } })
+      .say('hello')
+    expect(summarize(runner.turns).text).toBe([
+      '**10 messages** (5 from you, 5 from the agent).',
+      '',
+      '- Ran JavaScript `console.log([1, 2].map(n => n * 2))`: printed `[ 2, 4 ]` and 2 more lines',
+      '- Ran JavaScript `let quiet = 1`: ran with no output',
+      '- Ran JavaScript `[1, 2]`: gave `[ 1, 2 ]`',
+      '- Ran JavaScript `while (true) {}`: failed with Time limit of 3 s exceeded',
+    ].join('\n'))
+  })
+
+  it('keeps a model agent\'s prose, even when it has a bold "a = b" line', () => {
+    const { text: summary } = summarize([
+      user('How should I split the restaurant bill between four friends?'),
+      agent('Split the restaurant bill evenly between the four friends.\n**Total = 120**\nEach friend pays thirty.'),
+    ])
+    expect(summary).toContain('- Agent: Split the restaurant bill evenly between the four friends.')
+    expect(summary).not.toContain('Calculated')
+  })
+
+  it('shows the last eight calculations and counts the earlier ones', () => {
+    const many = Array.from({ length: 11 }, (_, i) => [user(`/calc ${i} + 1`), agent(`Calculating… (see the task panel)\n\n\`${i} + 1\` = **${i + 1}**`)]).flat()
+    const { text: summary } = summarize(many)
+    expect(summary).toContain('- …and 3 earlier calculations or code runs.')
+    expect(summary).not.toContain('`2 + 1`')
+    expect(summary).toContain('- Calculated `3 + 1` = **4**\n')
+    expect(summary.endsWith('- Calculated `10 + 1` = **11**')).toBe(true)
+  })
+
+  it('reads a long conversation quickly', () => {
+    const long = Array.from({ length: 40 }, (_, i) => [user(`${'word '.repeat(6_000)} ${i}`), agent('`a'.repeat(16_000))]).flat()
+    const started = performance.now()
+    summarize(long)
+    expect(performance.now() - started).toBeLessThan(3_000)
   })
 })
 

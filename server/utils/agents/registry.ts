@@ -6,7 +6,7 @@ import { useConfig } from '../config'
 import { AppError } from '../errors'
 import { planAssistant } from './builtin/assistant'
 import { planCodeRunner } from './builtin/code-runner'
-import { planRunner } from './builtin/plan'
+import { planRunner, type PlannerContext } from './builtin/plan'
 import { readAgentsFile, resolveAgent } from './config'
 import { providerAgent } from './provider'
 import type { AgentRuntime, Turn } from './types'
@@ -23,7 +23,7 @@ const builtinAgents: AgentRuntime[] = [
   {
     info: { id: 'assistant', name: 'Assistant', description: 'General helper that works offline: calculates, runs code, summarises and recalls the conversation.', provider: 'builtin', model: 'builtin-assistant' },
     tools: ['calc', 'run-code', 'summarize'],
-    reply: planRunner(planAssistant, wordDelay),
+    reply: planRunner(planAssistant, wordDelay, () => plannerContext()),
     title: builtinTitle,
   },
   {
@@ -35,6 +35,11 @@ const builtinAgents: AgentRuntime[] = [
 ]
 
 let configured: AgentRuntime[] = []
+
+/** What the built-in planners may mention: the model-backed agents that can actually be picked. */
+function plannerContext(): PlannerContext {
+  return { modelAgents: configured.map(agent => agent.info.name) }
+}
 
 /** Reads AGENTS_FILE (a bad file throws ConfigError) and keeps the agents that can run. */
 export function initAgents(env: Record<string, string | undefined> = process.env): { loaded: string[], hidden: string[] } {

@@ -1,10 +1,9 @@
 // The built-in general assistant: answers from the conversation itself, offline. It recognises
 // greetings, help, arithmetic, code, summaries and questions about what was said, and calls the
 // calc, run-code and summarize tasks as tools for the work those need.
-import { extractCode, hasCodeFence, slashCommandHelp } from '#shared/commands'
-import { keyTerms } from '../../tasks/summarize'
+import { codeToRun, slashCommandHelp } from '#shared/commands'
 import type { Turn } from '../types'
-import { failureText, type Step } from './plan'
+import { failureText, NO_MODEL_AGENTS, type PlannerContext, type Step } from './plan'
 
 const GREETING = /^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening))\b/i
 const HELP = /\b(help|what can you do|who are you|how (do|does) (i|this|you) work|commands?)\b/i
@@ -14,9 +13,16 @@ const RECALL = /\b(what did (i|we) (say|ask|write|talk about|discuss)|what have 
 const MATH_LEAD = /^(what('s| is)|calculate|compute|evaluate|how much is|solve)\s+/i
 // 2024-05-01, 12/05/2024: a date, not a subtraction or a division.
 const DATE = /^\d{4}([-/.])\d{1,2}\1\d{1,2}$|^\d{1,2}([-/.])\d{1,2}\2\d{4}$/
+const QUESTION = /^(how|what|why|when|where|who|which|can|could|should|would|will|is|are|do|does|did)\b/i
+const ABOUT_CODE = /\b(code|javascript|js|script|function|program|bug|array|loop)\b/i
+const ABOUT_NUMBERS = /\b(calculate|sum|total|percent(age)?|average|convert|price|cost|how (much|many))\b/i
+/** Where an operator learns to add model-backed agents; said once per topic. */
+export const AGENTS_DOC = 'docs/agents.md'
 
 /** The arithmetic in a message ("what is 12 * (3 + 4)?"), or null when it is not a calculation. */
 export function mathExpression(text: string): string | null {
+  // Nothing longer is a calculation; the rewrites below then never see a long text.
+  if (text.length > 400) return null
   const expr = text.trim().replace(MATH_LEAD, '').replace(/[?=!.]+$/, '').trim()
     // People write "17% of 2,340"; mathjs wants "17% * 2340".
     .replace(/(\d),(?=\d{3}\b)/g, '$1')
@@ -45,9 +51,19 @@ const capabilities = [
   '- **Recall** what was said earlier in this topic',
 ].join('\n')
 
-function helpSteps(): Step[] {
+function modelPointer(context: PlannerContext): string {
+  const names = context.modelAgents.slice(0, 3).map(name => `*${name}*`).join(' or ')
+  return `switch this topic to ${names} in the agent picker`
+}
+
+const DOCS_POINTER = `An operator can add OpenAI, Anthropic, Gemini or Ollama agents, see ${AGENTS_DOC}.`
+
+function helpSteps(context: PlannerContext): Step[] {
   const commands = slashCommandHelp.map(c => `- \`${c.command}\` — ${c.description}`).join('\n')
-  return [{ say: `I'm the built-in assistant. I run entirely on this server, with no model provider and no network, so I can't answer open questions from world knowledge — but here is what I can do right now:\n\n${capabilities}\n\nSlash commands work with every agent:\n\n${commands}\n\nFor open-ended answers, an operator can add OpenAI, Anthropic, Gemini or Ollama agents and you can switch this topic to one of them from the agent picker.` }]
+  const more = context.modelAgents.length
+    ? `For open-ended answers, ${modelPointer(context)}.`
+    : `For open-ended answers, an operator can add OpenAI, Anthropic, Gemini or Ollama agents (see ${AGENTS_DOC}); you can then switch this topic to one of them in the agent picker.`
+  return [{ say: `I'm the built-in assistant. I run entirely on this server, with no model provider and no network, so I can't answer open questions from world knowledge — but here is what I can do right now:\n\n${capabilities}\n\nSlash commands work with every agent:\n\n${commands}\n\n${more}` }]
 }
 
 function mathSteps(expression: string): Step[] {
@@ -79,23 +95,36 @@ function recallSteps(history: Turn[]): Step[] {
   return [{ say: `You have sent ${earlier.length} earlier message${earlier.length === 1 ? '' : 's'} in this topic${earlier.length > 6 ? '; the last six were' : ''}:\n\n${shown}` }]
 }
 
-function openSteps(history: Turn[], text: string): Step[] {
-  const terms = keyTerms(text, 4)
-  const about = terms.length ? terms.map(t => `**${t}**`).join(', ') : 'that'
-  const isQuestion = /\?\s*$/.test(text) || /^(how|what|why|when|where|who|which|can|could|should|is|are|do|does)\b/i.test(text)
-  const earlierTerms = keyTerms(previousUserTurns(history).join('\n'), 4).filter(t => !terms.includes(t))
-  const context = earlierTerms.length ? `\n\nEarlier in this topic you also mentioned ${earlierTerms.map(t => `*${t}*`).join(', ')}.` : ''
-  const opening = isQuestion
-    ? `You're asking about ${about}. I'm the offline built-in assistant, so I can't answer that from knowledge of the world, and I won't make something up.`
-    : `Noted — you're talking about ${about}.`
-  return [{ say: `${opening}${context}\n\nWhat I can do with it here:\n\n${capabilities}\n\nTo get a full answer, switch this topic to a model-backed agent in the picker when one is configured.` }]
+/** The one capability that fits what was said, if any. */
+function fittingCapability(text: string): string {
+  if (ABOUT_CODE.test(text)) return 'If it is JavaScript, paste it in a ```js block and I will run it.'
+  if (ABOUT_NUMBERS.test(text)) return 'If there is something to work out, ask me like "what is 17% of 2,340?".'
+  return ''
 }
 
-export function planAssistant(history: Turn[]): Step[] {
+const RECALL_HINT = 'Ask me "what did I say?" whenever you want it back.'
+
+// Fallbacks stay short: a sentence on the situation and at most one pointer, never one that an
+// earlier reply of this topic already gave. Their openings are what the summary recognises as
+// filler (tasks/summarize.ts), so keep the two in step.
+function openSteps(history: Turn[], text: string, context: PlannerContext): Step[] {
+  const unsaid = (hint: string) => (hint && !history.some(t => t.role === 'assistant' && t.content.includes(hint)) ? hint : '')
+  const capability = unsaid(fittingCapability(text))
+  if (/\?\s*$/.test(text) || QUESTION.test(text)) {
+    const pointer = context.modelAgents.length ? `You can ${modelPointer(context)} for an answer.` : unsaid(DOCS_POINTER)
+    return [{ say: `I can't answer that offline: I'm the built-in assistant, with no language model behind me, and I won't guess. ${pointer || capability}`.trim() }]
+  }
+  const next = capability || (context.modelAgents.length ? '' : unsaid(DOCS_POINTER)) || unsaid(RECALL_HINT)
+  return [{ say: `Noted. ${next}`.trim() }]
+}
+
+export function planAssistant(history: Turn[], context: PlannerContext = NO_MODEL_AGENTS): Step[] {
   const text = history.at(-1)?.content.trim() ?? ''
   const expression = mathExpression(text)
   if (expression) return mathSteps(expression)
-  if (hasCodeFence(text)) return codeSteps(extractCode(text))
+  const fenced = codeToRun(text)
+  if (fenced && 'refusal' in fenced) return [{ say: fenced.refusal }]
+  if (fenced?.code) return codeSteps(fenced.code)
   if (SUMMARY.test(text)) {
     return [
       { say: 'Here is a summary of this topic so far:\n\n' },
@@ -103,8 +132,8 @@ export function planAssistant(history: Turn[]): Step[] {
     ]
   }
   if (RECALL.test(text)) return recallSteps(history)
-  if (GREETING.test(text)) return [{ say: `Hello! 👋 Good to see you.\n\n${capabilities}\n\nWhat would you like to do?` }]
+  if (GREETING.test(text)) return [{ say: 'Hello! 👋 I can calculate, run JavaScript, and summarise or recall this topic. What would you like to do?' }]
   if (THANKS.test(text)) return [{ say: 'You are welcome! Anything else I can calculate, run or summarise for you?' }]
-  if (HELP.test(text)) return helpSteps()
-  return openSteps(history, text)
+  if (HELP.test(text)) return helpSteps(context)
+  return openSteps(history, text, context)
 }
