@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import calcKind, { calculate } from '../../server/utils/tasks/calc'
+import { bignumber, fraction, matrix, unit } from 'mathjs'
+import calcKind, { calculate, formatResult } from '../../server/utils/tasks/calc'
 import { TaskFailure, type TaskContext } from '../../server/utils/tasks/types'
 
 function failure(expression: string): TaskFailure {
@@ -29,9 +30,23 @@ describe('calculate', () => {
     expect(calculate('1 / 3')).toBe('0.33333333333333')
   })
 
-  it('converts units', () => {
-    expect(calculate('5 km to mile')).toMatch(/^3\.10685596\d* mile$/)
+  it('converts units, showing 6 significant digits', () => {
+    expect(calculate('5 km to mile')).toBe('3.10686 mile')
+    expect(calculate('5 km/h * 3 hours to miles')).toBe('9.32057 miles')
+    expect(calculate('100 degF to degC')).toBe('37.7778 degC')
     expect(calculate('100 cm to m')).toBe('1 m')
+  })
+
+  it('keeps integers exact up to 2^53, and shows larger ones as JavaScript holds them', () => {
+    expect(calculate('2^50')).toBe('1125899906842624')
+    expect(calculate('1e15')).toBe('1000000000000000')
+    expect(calculate('-2^40')).toBe('-1099511627776')
+    expect(calculate('2^64')).toBe('1.8446744073709552e+19')
+  })
+
+  it('keeps 14 significant digits for plain fractional numbers', () => {
+    expect(calculate('9.3205679204166')).toBe('9.3205679204166')
+    expect(calculate('2 / 3')).toBe('0.66666666666667')
   })
 
   it('returns the value of the last statement when there are several', () => {
@@ -80,6 +95,22 @@ describe('calculate', () => {
   it('still works after a disabled function was refused', () => {
     failure('import({}, {})')
     expect(calculate('1 + 1')).toBe('2')
+  })
+})
+
+describe('formatResult', () => {
+  it.each<[string, unknown, string]>([
+    ['a unit', unit(9.3205679204166, 'mile'), '9.32057 mile'],
+    ['a safe integer', 2 ** 52, '4503599627370496'],
+    ['an unsafe integer', 2 ** 70, '1.1805916207174113e+21'],
+    ['a float with binary noise', 0.1 + 0.2, '0.3'],
+    ['an exact big integer', bignumber(2).pow(100), '1267650600228229401496703205376'],
+    ['a fractional big number', bignumber(1).div(3), '0.33333333333333'],
+    ['a fraction', fraction(1, 3), '1/3'],
+    ['a matrix', matrix([1 / 3, 2]), '[0.33333333333333, 2]'],
+    ['a boolean', true, 'true'],
+  ])('formats %s', (_name, value, text) => {
+    expect(formatResult(value)).toBe(text)
   })
 })
 

@@ -5,7 +5,7 @@ import { defineTaskKind, TaskFailure, truncate } from './types'
 
 type Evaluate = (expression: string) => unknown
 
-function sandboxedMath(): Evaluate {
+function sandboxedMath(): { math: MathJsInstance, evaluate: Evaluate } {
   const math = create(all)
   const evaluate = math.evaluate
   const disabled = (name: string) => () => {
@@ -21,15 +21,32 @@ function sandboxedMath(): Evaluate {
     resolve: disabled('resolve'),
     reviver: disabled('reviver'),
   }, { override: true })
-  return expression => evaluate(expression, {})
+  return { math, evaluate: expression => evaluate(expression, {}) }
 }
 
-let evaluate: Evaluate | undefined
-let formatter: MathJsInstance['format'] | undefined
+let sandbox: ReturnType<typeof sandboxedMath> | undefined
+
+// How a result reads. Measurements (values with units) get 6 significant digits: "9.32057 miles",
+// not a conversion factor's 14. Integers up to 2^53 are exact ("1125899906842624"); larger ones
+// as JavaScript holds them ("1.8446744073709552e+19"), since their last digits are not known.
+// Other numbers, and matrices, complex numbers and fractions, get 14 significant digits, which
+// hides binary floating point noise (0.1 + 0.2 = 0.3).
+const UNIT_PRECISION = 6
+const NUMBER_PRECISION = 14
+
+/** The text of a calculation's value; pure, so that it can run wherever the evaluation runs. */
+export function formatResult(value: unknown): string {
+  const { math } = sandbox ??= sandboxedMath()
+  if (math.isUnit(value)) return value.format({ precision: UNIT_PRECISION })
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    return Number.isSafeInteger(value) ? String(value) : math.format(value)
+  }
+  if (math.isBigNumber(value) && value.isInteger() && value.abs().lt(1e64)) return value.toFixed(0)
+  return math.format(value, { precision: NUMBER_PRECISION })
+}
 
 export function calculate(expression: string): string {
-  evaluate ??= sandboxedMath()
-  formatter ??= create(all).format
+  const { evaluate } = sandbox ??= sandboxedMath()
   let value: unknown
   try {
     value = evaluate(expression)
@@ -43,7 +60,7 @@ export function calculate(expression: string): string {
   if (typeof last === 'function' || last === undefined) {
     throw new TaskFailure('invalid_expression', `"${truncate(expression, 80)}" does not give a value`)
   }
-  return formatter(last, { precision: 14 })
+  return formatResult(last)
 }
 
 export default defineTaskKind({
