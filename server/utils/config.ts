@@ -1,9 +1,35 @@
-// Environment configuration, validated once. A bad value stops the start with one line naming the variable.
+// Environment configuration, validated once. A bad value stops the start with one line naming the
+// variable; the value itself is echoed only for variables that cannot hold a secret.
 import { z } from 'zod'
 
 const optionalString = z.string().trim().min(1).optional()
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()
 const positiveNumber = z.coerce.number().refine(n => Number.isFinite(n) && n > 0, 'must be a positive number')
+const count = (fallback: number, max = 1_000_000) => z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback)
+const flag = z.enum(['0', '1', 'true', 'false', 'yes', 'no'], { error: 'must be 1 or 0' }).transform(v => ['1', 'true', 'yes'].includes(v)).default(false)
+/** An origin: scheme, host and port, nothing else (https://chat.example.com, http://localhost:3000). */
+function originOf(value: string): string | null {
+  try {
+    const url = new URL(value)
+    return /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, '') ? url.origin : null
+  }
+  catch {
+    return null
+  }
+}
+const origin = z.string().trim()
+  .refine(value => originOf(value) !== null, 'must be an origin only: http(s)://host[:port], no path')
+  .transform(value => originOf(value)!)
+const originList = z.string().transform((value, ctx) => {
+  const items = value.split(',').map(item => item.trim()).filter(Boolean)
+  const parsed = items.map(item => origin.safeParse(item))
+  const bad = parsed.findIndex(result => !result.success)
+  if (bad >= 0) {
+    ctx.addIssue({ code: 'custom', message: `has "${items[bad]}", which is not an origin (scheme://host[:port])` })
+    return z.NEVER
+  }
+  return parsed.map(result => result.data!)
+}).default([])
 
 const EnvSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./.data'),
@@ -25,11 +51,38 @@ const EnvSchema = z.object({
   PROVIDER_TIMEOUT_SECONDS: positiveNumber.default(60),
   // Estimated tokens of conversation history sent to a model (oldest turns are dropped first).
   CONTEXT_TOKENS: z.coerce.number().int().min(500).max(2_000_000).default(16_000),
+
+  // --- Who may connect (docs/security.md) ---
+  // The app's public origin when it differs from what the requests say (behind a proxy).
+  PUBLIC_ORIGIN: origin.optional(),
+  // More origins whose pages may open the socket (comma-separated).
+  ALLOWED_ORIGINS: originList,
+  // Believe X-Forwarded-Proto/Host/For from the proxy in front (only behind a proxy you run).
+  TRUST_PROXY: flag,
+
+  // --- Limits (docs/security.md lists them with their defaults) ---
+  WS_RATE_PER_SECOND: positiveNumber.default(20),
+  WS_RATE_BURST: count(40),
+  WS_MAX_SOCKETS_PER_USER: count(16),
+  WS_SEND_BUFFER_BYTES: count(4 * 1024 * 1024, 1024 * 1024 * 1024),
+  SENDS_PER_MINUTE: count(30),
+  REPLIES_PER_USER: count(3),
+  REPLY_MAX_CHARS: count(100_000, 10_000_000),
+  TOPICS_PER_USER: count(1000),
+  TASKS_PER_USER: count(8),
+  TASK_CONCURRENCY: count(4, 256),
+  TASK_QUEUE_TIMEOUT_SECONDS: positiveNumber.default(60),
+  TASK_OUTPUT_MAX_CHARS: count(16_000, 1_000_000),
+  GUESTS_PER_MINUTE_PER_IP: count(30),
+  AUTH_ATTEMPTS_PER_MINUTE_PER_IP: count(10),
 })
 
 export type AppConfig = z.infer<typeof EnvSchema>
 
 export class ConfigError extends Error {}
+
+/** Variables whose value may be a secret (a key, a password, a URL with credentials): never echoed. */
+const SECRET_NAME = /SECRET|KEY|TOKEN|PASSWORD|_URL$/
 
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty variable counts as unset, as in most twelve-factor apps.
@@ -38,7 +91,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]!
   const name = String(issue.path[0])
-  throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(present[name])})`)
+  const shown = SECRET_NAME.test(name) ? '(value not shown)' : `(got ${JSON.stringify(present[name])})`
+  throw new ConfigError(`Invalid configuration: ${name} ${issue.message} ${shown}`)
 }
 
 let cached: AppConfig | undefined

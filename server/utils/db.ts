@@ -19,11 +19,18 @@ interface DbHandle {
 
 let handle: Promise<DbHandle> | undefined
 
+/** DATA_DIR holds the database and the session secret: created readable by this user only. */
+export function ensureDataDir(dataDir: string): string {
+  const dir = resolve(dataDir)
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  return dir
+}
+
 async function openPglite(dataDir: string): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
-  const dir = resolve(dataDir, 'pglite')
-  mkdirSync(dir, { recursive: true })
+  const dir = join(ensureDataDir(dataDir), 'pglite')
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
   const client = new PGlite(dir)
   await client.waitReady
   return {

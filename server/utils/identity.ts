@@ -1,11 +1,11 @@
 // The guest session of DESIGN.md: an httpOnly, SameSite=Lax cookie holding a session id signed with HMAC-SHA256.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { getCookie, getRequestProtocol, setCookie, type H3Event } from 'h3'
 import type { UserRow } from '../database/schema'
 import { useConfig } from './config'
-import { dataPath } from './db'
+import { dataPath, ensureDataDir } from './db'
 import { createGuestSession, findSessionUser } from './storage/users'
 
 export const SESSION_COOKIE = 'agent_chat_sid'
@@ -25,7 +25,7 @@ function sessionSecret(): Buffer {
   if (configured) return (secret = Buffer.from(configured))
   const file = dataPath('session-secret')
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true })
+    ensureDataDir(dirname(file))
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' })
   }
   return (secret = Buffer.from(readFileSync(file, 'utf8').trim()))

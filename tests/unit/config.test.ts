@@ -14,7 +14,7 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 
 describe('parseConfig: defaults', () => {
   it('works with no configuration at all', () => {
-    expect(parseConfig({})).toEqual({
+    expect(parseConfig({})).toMatchObject({
       DATA_DIR: './.data',
       SESSION_TIMEOUT_MINUTES: 1440,
       BUILTIN_WORD_DELAY_MS: 35,
@@ -115,5 +115,61 @@ describe('parseConfig: other variables', () => {
     const error = configError({ DATABASE_URL: 'postgres://db/x', REDIS_URL: 'redis://r', SESSION_TIMEOUT_MINUTES: 'soon' })
     expect(error.message).toContain('SESSION_TIMEOUT_MINUTES')
     expect(error.message).not.toContain('DATABASE_URL')
+  })
+})
+
+describe('parseConfig: secrets stay out of the message', () => {
+  it.each([
+    ['SESSION_SECRET', 'short-but-secret-value'],
+    ['DATABASE_URL', 'mysql://admin:hunter2@db/chat'],
+    ['REDIS_URL', 'http://:hunter2@cache'],
+    ['OPENAI_BASE_URL', 'ftp://user:hunter2@models'],
+  ])('%s: names the variable, never echoes the value', (name, value) => {
+    const error = configError({ [name]: value })
+    expect(error.message).toContain(name)
+    expect(error.message).toContain('(value not shown)')
+    expect(error.message).not.toContain('hunter2')
+    expect(error.message).not.toContain(value)
+  })
+
+  it('still shows the value of a variable that cannot be secret', () => {
+    expect(configError({ WS_RATE_BURST: 'lots' }).message).toContain('"lots"')
+  })
+})
+
+describe('parseConfig: limits and origins', () => {
+  it('has the documented defaults', () => {
+    expect(parseConfig({})).toMatchObject({
+      WS_RATE_PER_SECOND: 20,
+      WS_RATE_BURST: 40,
+      WS_MAX_SOCKETS_PER_USER: 16,
+      SENDS_PER_MINUTE: 30,
+      REPLIES_PER_USER: 3,
+      TASKS_PER_USER: 8,
+      TOPICS_PER_USER: 1000,
+      GUESTS_PER_MINUTE_PER_IP: 30,
+      TRUST_PROXY: false,
+      ALLOWED_ORIGINS: [],
+    })
+  })
+
+  it.each(['0', '-3', '2.5', 'many'])('rejects WS_MAX_SOCKETS_PER_USER=%j', (raw) => {
+    expect(configError({ WS_MAX_SOCKETS_PER_USER: raw }).message).toMatch(/^Invalid configuration: WS_MAX_SOCKETS_PER_USER /)
+  })
+
+  it('raises a limit by env (benchmarks do)', () => {
+    expect(parseConfig({ WS_RATE_PER_SECOND: '100000', WS_RATE_BURST: '100000' })).toMatchObject({ WS_RATE_PER_SECOND: 100000, WS_RATE_BURST: 100000 })
+  })
+
+  it('reads PUBLIC_ORIGIN and ALLOWED_ORIGINS as exact origins', () => {
+    const config = parseConfig({ PUBLIC_ORIGIN: 'https://chat.example.com', ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:3000/' })
+    expect(config.PUBLIC_ORIGIN).toBe('https://chat.example.com')
+    expect(config.ALLOWED_ORIGINS).toEqual(['https://a.example.com', 'http://localhost:3000'])
+    expect(configError({ PUBLIC_ORIGIN: 'https://chat.example.com/app' }).message).toContain('PUBLIC_ORIGIN')
+    expect(configError({ ALLOWED_ORIGINS: 'https://ok.example.com,not an origin' }).message).toMatch(/ALLOWED_ORIGINS has "not an origin"/)
+  })
+
+  it.each([['1', true], ['true', true], ['0', false], ['no', false]])('TRUST_PROXY=%j is %s', (raw, value) => {
+    expect(parseConfig({ TRUST_PROXY: raw }).TRUST_PROXY).toBe(value)
   })
 })
