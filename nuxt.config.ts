@@ -1,6 +1,12 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
+
+// nuxt-auth-utils writes a generated NUXT_SESSION_PASSWORD into .env under `nuxt dev` when none is
+// set. The real one is set at start-up from SESSION_SECRET (server/plugins/01.startup.ts), so this
+// placeholder only keeps the module from writing files into the checkout.
+process.env.NUXT_SESSION_PASSWORD ||= 'set-at-start-up-by-server-plugins'
+
 export default defineNuxtConfig({
-  modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxtjs/color-mode', '@nuxt/eslint'],
+  modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxtjs/color-mode', '@nuxt/eslint', 'nuxt-auth-utils'],
   devtools: { enabled: false },
   app: {
     head: {
@@ -19,6 +25,21 @@ export default defineNuxtConfig({
     preference: 'system',
     fallback: 'light',
     storageKey: 'agent-chat-theme',
+  },
+  // Sealed sessions (guests and accounts) come from nuxt-auth-utils; the app loads the session
+  // itself (server/api/bootstrap), so the module's fetch plugins are off.
+  auth: { loadStrategy: 'none' },
+  runtimeConfig: {
+    // The sealing password is set at start-up from SESSION_SECRET or DATA_DIR/session-secret
+    // (server/plugins/01.startup.ts), never at build time.
+    session: { name: 'agent_chat_session', password: '', maxAge: 60 * 60 * 24 * 365, cookie: { sameSite: 'lax', httpOnly: true } },
+  },
+  hooks: {
+    // nuxt-auth-utils adds, when sockets are on, a plugin that unseals (and issues) a session on
+    // every request, assets and 404s included; the socket reads the session in its upgrade instead.
+    'nitro:config'(config) {
+      config.plugins = (config.plugins ?? []).filter(plugin => !/nuxt-auth-utils[\\/].*plugins[\\/]ws/.test(plugin))
+    },
   },
   compatibilityDate: '2025-07-15',
   nitro: {
