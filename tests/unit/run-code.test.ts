@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import runCodeKind, { crashOutcome, formatRunOutput, RUN_LIMITS, runInSandbox } from '../../server/utils/tasks/run-code'
+import runCodeKind, { formatRunOutput } from '../../server/utils/tasks/run-code'
+import { crashOutcome, RUN_LIMITS, runInSandbox } from '../../server/utils/tasks/sandbox/host'
 import { TaskFailure, type TaskContext } from '../../server/utils/tasks/types'
 
 // Small limits keep the slow cases fast; the worker's hard stop adds 2 s on top of timeMs.

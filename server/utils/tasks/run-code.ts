@@ -5,8 +5,6 @@ import { z } from 'zod'
 import { RUN_LIMITS, runInSandbox, type RunOutcome } from './sandbox/host'
 import { defineTaskKind, TaskFailure, truncate } from './types'
 
-export { RUN_LIMITS, runInSandbox, crashOutcome, type RunLimits, type RunOutcome } from './sandbox/host'
-
 export function formatRunOutput(outcome: RunOutcome): string {
   const lines = outcome.logs.map(log => (log.level === 'log' || log.level === 'info' ? log.text : `[${log.level}] ${log.text}`))
   if (outcome.value !== undefined) lines.push(`=> ${outcome.value}`)
