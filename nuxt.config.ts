@@ -26,20 +26,10 @@ export default defineNuxtConfig({
     fallback: 'light',
     storageKey: 'agent-chat-theme',
   },
-  // Sealed sessions (guests and accounts) come from nuxt-auth-utils; the app loads the session
-  // itself (server/api/bootstrap), so the module's fetch plugins are off.
-  auth: { loadStrategy: 'none' },
   runtimeConfig: {
     // The sealing password is set at start-up from SESSION_SECRET or DATA_DIR/session-secret
     // (server/plugins/01.startup.ts), never at build time.
     session: { name: 'agent_chat_session', password: '', maxAge: 60 * 60 * 24 * 365, cookie: { sameSite: 'lax', httpOnly: true } },
-  },
-  hooks: {
-    // nuxt-auth-utils adds, when sockets are on, a plugin that unseals (and issues) a session on
-    // every request, assets and 404s included; the socket reads the session in its upgrade instead.
-    'nitro:config'(config) {
-      config.plugins = (config.plugins ?? []).filter(plugin => !/nuxt-auth-utils[\\/].*plugins[\\/]ws/.test(plugin))
-    },
   },
   compatibilityDate: '2025-07-15',
   nitro: {
@@ -49,5 +39,15 @@ export default defineNuxtConfig({
     externals: { external: ['@electric-sql/pglite', 'quickjs-emscripten'] },
   },
   typescript: { strict: true },
+  hooks: {
+    // nuxt-auth-utils adds, when sockets are on, a plugin that unseals (and issues) a session on
+    // every request, assets and 404s included; the socket reads the session in its upgrade instead.
+    'nitro:config'(config) {
+      config.plugins = (config.plugins ?? []).filter(plugin => !/nuxt-auth-utils[\\/].*plugins[\\/]ws/.test(String(plugin)))
+    },
+  },
+  // Sealed sessions (guests and accounts) come from nuxt-auth-utils; the app loads the session
+  // itself (server/api/bootstrap), so the module's fetch plugins are off.
+  auth: { loadStrategy: 'none' },
   eslint: { config: { stylistic: true } },
 })

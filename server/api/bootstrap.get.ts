@@ -1,10 +1,11 @@
 // What SSR needs to render the shell: the same shape as the socket's session.ready.
 import { listAgents } from '../utils/agents/registry'
+import { defineApiHandler } from '../utils/api'
 import { requireSession } from '../utils/session-context'
 import { toTopic } from '../utils/storage/mappers'
 import { listTopics } from '../utils/storage/topics'
 
-export default defineEventHandler(async (event) => {
+export default defineApiHandler(async (event) => {
   const { user } = requireSession(event)
   const topics = await listTopics(user.id)
   return {

@@ -3,6 +3,10 @@
 import { initAgents } from '../utils/agents/registry'
 import { ConfigError, useConfig } from '../utils/config'
 import { closeDatabase, loadMigrations, migrate, useDbHandle } from '../utils/db'
+import { closeSockets } from '../utils/connections'
+import { initSessionSecret, readSession } from '../utils/identity'
+import { deleteSession } from '../utils/storage/users'
+import { CLOSE } from '#shared/protocol'
 import { setStartup } from '../utils/startup'
 import { failInterruptedMessages } from '../utils/storage/messages'
 import { failInterruptedTasks } from '../utils/storage/tasks'
@@ -30,6 +34,7 @@ async function start() {
 export default defineNitroPlugin((nitro) => {
   try {
     useConfig()
+    initSessionSecret()
     const { loaded, hidden } = initAgents()
     for (const reason of hidden) console.warn(`[agents] hidden ${reason}`)
     if (loaded.length) console.info(`[agents] model-backed agents: ${loaded.join(', ')}`)
@@ -41,6 +46,13 @@ export default defineNitroPlugin((nitro) => {
     }
     throw error
   }
+  // nuxt-auth-utils' own DELETE /api/_auth/session clears the cookie: end the session here too.
+  sessionHooks.hook('clear', async (_data, event) => {
+    const session = await readSession(event)
+    if (!session) return
+    await deleteSession(session.sessionId)
+    closeSockets(session.user.id, [session.sessionId], CLOSE.policy, 'Signed out')
+  })
   const work = start()
   setStartup(work)
   work.catch((error) => {

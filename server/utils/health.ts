@@ -1,6 +1,7 @@
 // GET /api/health: the database always, Redis when REDIS_URL is set.
 import { useConfig } from './config'
 import { useDbHandle } from './db'
+import { useRedis } from './redis'
 import { whenReady } from './startup'
 
 type Check = 'ok' | 'down'
@@ -16,31 +17,25 @@ async function checkDb(): Promise<Check> {
   }
 }
 
-let redis: Promise<import('ioredis').Redis> | undefined
-
-/** One connection for every health check: a load balancer polls often, a new connection each time churns. */
-function redisClient(url: string) {
-  redis ??= import('ioredis').then(({ default: Redis }) => {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, enableOfflineQueue: false })
-    client.on('error', () => {})
-    return client
-  })
-  return redis
-}
-
-async function checkRedis(url: string): Promise<Check> {
+async function checkRedis(): Promise<Check> {
+  const redis = useRedis()
+  if (!redis) return 'down'
+  let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    const client = await redisClient(url)
-    if (client.status === 'wait' || client.status === 'end') await client.connect()
-    return (await client.ping()) === 'PONG' ? 'ok' : 'down'
+    const ping = (await redis).ping()
+    // A load balancer's check must answer quickly even while ioredis waits to reconnect.
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 1500)))
+    return (await Promise.race([ping, timeout])) === 'PONG' ? 'ok' : 'down'
   }
   catch {
     return 'down'
   }
+  finally {
+    clearTimeout(timer)
+  }
 }
 
 export async function healthReport(): Promise<{ status: 'ok' | 'error', db: Check, redis: Check | 'off' }> {
-  const url = useConfig().REDIS_URL
-  const [db, redis] = await Promise.all([checkDb(), url ? checkRedis(url) : Promise.resolve('off' as const)])
+  const [db, redis] = await Promise.all([checkDb(), useConfig().REDIS_URL ? checkRedis() : Promise.resolve('off' as const)])
   return { status: db === 'ok' && redis !== 'down' ? 'ok' : 'error', db, redis }
 }
