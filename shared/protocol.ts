@@ -9,6 +9,25 @@ export const LIMITS = {
   historyPageMax: 200,
 } as const
 
+/**
+ * Close codes of the socket. 1008, 1009 and 1013 are RFC 6455's; the 4xxx ones are the app's own.
+ * The client reconnects after every one of them, at once for sessionChanged.
+ */
+export const CLOSE = {
+  /** The session ended: logged out, password changed, account deleted. */
+  policy: 1008,
+  /** A frame over LIMITS.frameBytes. */
+  tooLarge: 1009,
+  /** The server restarts or sheds load: reconnect (to another instance) later. */
+  serviceRestart: 1012,
+  /** The client did not read its frames and the server's send buffer filled up. */
+  tryAgainLater: 1013,
+  /** Same browser, new identity (register, log in): reconnect now with the new cookie. */
+  sessionChanged: 4001,
+  /** More open sockets than WS_MAX_SOCKETS_PER_USER. */
+  tooManySockets: 4029,
+} as const
+
 const id = z.string().min(1).max(100)
 const isoTime = z.string()
 

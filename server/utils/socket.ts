@@ -1,73 +1,91 @@
 // The socket's behaviour behind server/routes/ws.ts: authenticate the upgrade, greet with
 // session.ready, validate every frame and route it to the chat and task services.
-import { LIMITS, parseClientFrame, serverFrame, type ClientFrame } from '#shared/protocol'
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+import { CLOSE, LIMITS, parseClientFrame, serverFrame, type ClientFrame } from '#shared/protocol'
 import { listAgents } from './agents/registry'
 import { openTopic, changeTopic, editMessage, regenerateMessage, removeMessage, removeTopic, sendMessage, stopMessage } from './chat/service'
-import { addPeer, removePeer, sendToPeer, type SocketPeer } from './connections'
-import { AppError, toAppError } from './errors'
-import { readCookie, SESSION_COOKIE, sessionFromCookie, type SessionInfo } from './identity'
+import { useConfig } from './config'
+import { addPeer, greet, removePeer, sendToPeer, socketCount, type SocketPeer } from './connections'
+import { AppError, socketCode, toAppError } from './errors'
+import { readSession, type SessionInfo, type UpgradeRequest } from './identity'
+import { isAllowedOrigin } from './origin'
 import { toTopic } from './storage/mappers'
 import { listTopics } from './storage/topics'
-import { touchUsers } from './storage/users'
+import { touchUser, touchUsers } from './storage/users'
 import { cancelTask } from './tasks/queue'
 
-export const CLOSE_TOO_LARGE = 1009
-
-/** The Host the browser addressed, as a load balancer forwards it. */
-function requestHost(headers: Headers): string | null {
-  return headers.get('x-forwarded-host')?.split(',')[0]!.trim() || headers.get('host')
-}
-
-function hostOf(origin: string | null): string | null {
-  try {
-    return origin ? new URL(origin).host : null
-  }
-  catch {
-    return null
-  }
-}
-
 /** The session of an upgrade request, or the Response that refuses it (403 foreign Origin, 401 no session). */
-export async function authenticateUpgrade(headers: Headers): Promise<SessionInfo | Response> {
-  const originHost = hostOf(headers.get('origin'))
-  if (!originHost || originHost !== requestHost(headers)) return new Response('Forbidden origin', { status: 403 })
-  const session = await sessionFromCookie(readCookie(headers.get('cookie'), SESSION_COOKIE))
-  return session ?? new Response('No valid session', { status: 401 })
+export async function authenticateUpgrade(request: UpgradeRequest): Promise<SessionInfo | Response> {
+  if (!isAllowedOrigin(request.headers.get('origin'), request.headers)) return new Response('Forbidden origin', { status: 403 })
+  try {
+    const session = await readSession(request)
+    return session ?? new Response('No valid session', { status: 401 })
+  }
+  catch (error) {
+    // Thrown here, the upgrade would end as an unhandled rejection and a hung-up socket.
+    console.error('[ws] upgrade failed', error)
+    return new Response('Server error', { status: 500 })
+  }
 }
 
 export interface SocketState {
   peer: SocketPeer
   userId: string
-  tokens: number
-  refilledAt: number
 }
 
-const BUCKET = { capacity: 40, perSecond: 20 }
+let frameLimiter: RateLimiterMemory | undefined
 
-function takeToken(state: SocketState): boolean {
-  const now = Date.now()
-  state.tokens = Math.min(BUCKET.capacity, state.tokens + ((now - state.refilledAt) / 1000) * BUCKET.perSecond)
-  state.refilledAt = now
-  if (state.tokens < 1) return false
-  state.tokens -= 1
-  return true
+/** WS_RATE_BURST frames per WS_RATE_BURST / WS_RATE_PER_SECOND seconds, per socket (in memory: a socket lives in one process). */
+function frames(): RateLimiterMemory {
+  const { WS_RATE_BURST, WS_RATE_PER_SECOND } = useConfig()
+  frameLimiter ??= new RateLimiterMemory({ keyPrefix: 'frames', points: WS_RATE_BURST, duration: WS_RATE_BURST / WS_RATE_PER_SECOND })
+  return frameLimiter
 }
 
-export async function openSocket(peer: SocketPeer, session: SessionInfo): Promise<SocketState> {
-  const state: SocketState = { peer, userId: session.user.id, tokens: BUCKET.capacity, refilledAt: Date.now() }
-  const topics = await listTopics(session.user.id)
-  sendToPeer(peer, serverFrame('session.ready', {
-    user: { id: session.user.id, name: session.user.name, guest: session.user.guest },
-    agents: listAgents(),
-    topics: topics.map(toTopic),
-  }))
-  addPeer(session.user.id, peer)
-  await touchUsers([session.user.id])
-  return state
+async function takeFrame(peer: SocketPeer): Promise<boolean> {
+  try {
+    await frames().consume(peer.id)
+    return true
+  }
+  catch (error) {
+    if (error instanceof RateLimiterRes) return false
+    throw error
+  }
+}
+
+/** Registers the socket and greets it; null (and the socket closed) when it may not stay open. */
+export async function openSocket(peer: SocketPeer, session: SessionInfo): Promise<SocketState | null> {
+  const userId = session.user.id
+  const max = useConfig().WS_MAX_SOCKETS_PER_USER
+  if (socketCount(userId) >= max) {
+    peer.close(CLOSE.tooManySockets, `Too many open connections (${max}): close other tabs`)
+    return null
+  }
+  // Activity first: a cleanup sweep that has not deleted the guest yet now leaves it alone; one
+  // that already did leaves nothing to open.
+  if (!(await touchUser(userId))) {
+    peer.close(CLOSE.policy, 'Session ended')
+    return null
+  }
+  addPeer(userId, peer)
+  try {
+    const topics = await listTopics(userId)
+    greet(peer, serverFrame('session.ready', {
+      user: { id: userId, name: session.user.name, guest: session.user.guest },
+      agents: listAgents(),
+      topics: topics.map(toTopic),
+    }))
+  }
+  catch (error) {
+    removePeer(userId, peer)
+    throw error
+  }
+  return { peer, userId }
 }
 
 export async function closeSocket(state: SocketState) {
   removePeer(state.userId, state.peer)
+  await frames().delete(state.peer.id).catch(() => {})
   // The idle timeout counts from the moment the last socket closed.
   await touchUsers([state.userId]).catch(() => {})
 }
@@ -89,15 +107,17 @@ async function dispatch(state: SocketState, frame: ClientFrame) {
 }
 
 function sendError(peer: SocketPeer, error: AppError, requestId?: string) {
-  sendToPeer(peer, serverFrame('error', { code: error.code, message: error.message, ...(requestId ? { requestId } : {}) }))
+  sendToPeer(peer, serverFrame('error', { code: socketCode(error.code), message: error.message, ...(requestId ? { requestId } : {}) }))
 }
 
 export async function handleFrame(state: SocketState, raw: string) {
+  // The transport refuses bigger frames before buffering them (server/plugins/03.websocket.ts);
+  // this is the same rule for any transport that does not.
   if (Buffer.byteLength(raw) > LIMITS.frameBytes) {
-    state.peer.close(CLOSE_TOO_LARGE, 'Frame larger than 64 KiB')
+    state.peer.close(CLOSE.tooLarge, 'Frame larger than 64 KiB')
     return
   }
-  if (!takeToken(state)) return sendError(state.peer, new AppError('rate_limited', 'Too many frames: slow down'))
+  if (!(await takeFrame(state.peer))) return sendError(state.peer, new AppError('rate_limited', 'Too many messages at once: slow down a little.'))
   const parsed = parseClientFrame(raw)
   if (!parsed.ok) return sendError(state.peer, new AppError(parsed.code, parsed.message), parsed.requestId)
   try {
