@@ -145,3 +145,10 @@ export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageR
     .catch(error => console.error('[reply] could not store the end of a reply', error))
   return run
 }
+
+/** Replies being written for this user in this process (REPLIES_PER_USER counts them). */
+export function liveRunCount(ownerId: string): number {
+  let count = 0
+  for (const run of runs.values()) if (run.ownerId === ownerId) count++
+  return count
+}

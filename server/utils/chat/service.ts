@@ -6,14 +6,16 @@ import type { MessageRow, TopicRow } from '../../database/schema'
 import { requireAgent } from '../agents/registry'
 import type { AgentRuntime, Turn } from '../agents/types'
 import { publishToUser } from '../bus'
-import { badRequest } from '../errors'
+import { useConfig } from '../config'
+import { AppError, badRequest } from '../errors'
+import { consume, rates } from '../limits'
 import { toMessage, toTask, toTopic } from '../storage/mappers'
 import { allMessages, deleteMessages, insertMessage, messagesFrom, pageMessages, requireMessage } from '../storage/messages'
 import { topicTasks } from '../storage/tasks'
-import { deleteTopic, findTopic, insertTopic, requireTopic, retitleTopic, updateTopic } from '../storage/topics'
+import { countTopics, deleteTopic, findTopic, insertTopic, requireTopic, retitleTopic, updateTopic } from '../storage/topics'
 import { abortTopicTasks } from '../tasks/queue'
 import { commandAgent } from './commands'
-import { liveRun, liveRunsOfTopic, runReply, stopRun } from './replies'
+import { liveRun, liveRunCount, liveRunsOfTopic, runReply, stopRun } from './replies'
 import { withTopicLock } from './locks'
 import { titleFrom } from './titles'
 
@@ -52,6 +54,20 @@ function assertIdle(topicId: string) {
   if (liveRunsOfTopic(topicId).length) throw badRequest('A reply is still being written in this topic: stop it or wait for it to finish')
 }
 
+/** Every send, edit and regenerate starts a reply: limited per minute and in number at once. */
+async function admitReply(ownerId: string) {
+  await consume(rates.sends, ownerId, 'You are sending messages too fast.')
+  const max = useConfig().REPLIES_PER_USER
+  if (liveRunCount(ownerId) >= max) {
+    throw new AppError('rate_limited', `${max} replies are being written for you right now: wait for one to finish or stop one.`)
+  }
+}
+
+async function admitTopic(ownerId: string) {
+  const max = useConfig().TOPICS_PER_USER
+  if (await countTopics(ownerId) >= max) throw new AppError('rate_limited', `You have ${max} topics, the most allowed: delete some to start new ones.`)
+}
+
 async function touchTopic(topic: TopicRow, agentId?: string): Promise<TopicRow> {
   const updated = await updateTopic(topic.ownerId, topic.id, agentId ? { agentId } : {})
   publishToUser(topic.ownerId, serverFrame('topic.updated', { topic: toTopic(updated) }))
@@ -60,8 +76,10 @@ async function touchTopic(topic: TopicRow, agentId?: string): Promise<TopicRow> 
 
 export async function sendMessage(ownerId: string, payload: ClientPayload<'message.send'>) {
   requireAgent(payload.agentId)
+  await admitReply(ownerId)
   let topic: TopicRow
   if (payload.topicId === null) {
+    await admitTopic(ownerId)
     topic = await insertTopic(ownerId, { title: titleFrom(payload.text), agentId: payload.agentId })
     publishToUser(ownerId, serverFrame('topic.created', { topic: toTopic(topic) }))
   }
@@ -130,6 +148,7 @@ async function truncateFrom(topic: TopicRow, from: MessageRow) {
 
 export async function regenerateMessage(ownerId: string, payload: ClientPayload<'message.regenerate'>) {
   const topic = await requireTopic(ownerId, payload.topicId)
+  await admitReply(ownerId)
   await withTopicLock(topic.id, async () => {
     const message = await requireMessage(topic.id, payload.messageId)
     if (message.role !== 'assistant') throw badRequest('Only an assistant message can be regenerated')
@@ -142,6 +161,7 @@ export async function regenerateMessage(ownerId: string, payload: ClientPayload<
 
 export async function editMessage(ownerId: string, payload: ClientPayload<'message.edit'>) {
   const topic = await requireTopic(ownerId, payload.topicId)
+  await admitReply(ownerId)
   await withTopicLock(topic.id, async () => {
     const message = await requireMessage(topic.id, payload.messageId)
     if (message.role !== 'user') throw badRequest('Only your own messages can be edited')

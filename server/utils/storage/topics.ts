@@ -1,5 +1,5 @@
 // Topics. Every read and write names the owner: a foreign topic id behaves exactly as an unknown one.
-import { and, desc, eq } from 'drizzle-orm'
+import { and, count, desc, eq } from 'drizzle-orm'
 import { topics, type TopicRow } from '../../database/schema'
 import { useDb } from '../db'
 import { notFound } from '../errors'
@@ -8,6 +8,12 @@ import { newId } from '../ids'
 export async function listTopics(ownerId: string): Promise<TopicRow[]> {
   const db = await useDb()
   return db.select().from(topics).where(eq(topics.ownerId, ownerId)).orderBy(desc(topics.updatedAt))
+}
+
+export async function countTopics(ownerId: string): Promise<number> {
+  const db = await useDb()
+  const [row] = await db.select({ value: count() }).from(topics).where(eq(topics.ownerId, ownerId))
+  return row?.value ?? 0
 }
 
 export async function findTopic(ownerId: string, topicId: string): Promise<TopicRow | undefined> {
