@@ -1,6 +1,6 @@
 // The one owner of the browser's socket: connects, reconnects with backoff and jitter, keeps a
 // heartbeat, and feeds the Pinia stores from server frames. Components use useChat(), never this.
-import { parseServerFrame, type ClientPayload, type ClientType, type ServerFrame } from '#shared/protocol'
+import { CLOSE, parseServerFrame, type ClientPayload, type ClientType, type ServerFrame } from '#shared/protocol'
 import { DRAFT_TOPIC } from '~/stores/messages'
 
 const HEARTBEAT_MS = 25_000
@@ -59,6 +59,13 @@ export function createChatSocket() {
   function onFrame(frame: ServerFrame) {
     switch (frame.type) {
       case 'session.ready': {
+        // Another identity (log-in, log-out, account deleted in another tab): nothing of the
+        // previous one stays on screen.
+        if (session.user && session.user.id !== frame.payload.user.id) {
+          messages.reset()
+          tasks.reset()
+          if (topics.currentId) void navigateTo('/')
+        }
         session.setReady(frame.payload.user, frame.payload.agents)
         topics.setAll(frame.payload.topics)
         attempt = 0
@@ -111,7 +118,7 @@ export function createChatSocket() {
         const handler = requestId ? onRequestError.get(requestId) : undefined
         if (requestId) onRequestError.delete(requestId)
         if (handler) handler(message)
-        else ui.toast(code === 'rate_limited' ? 'You are sending too fast. Please wait a moment.' : message)
+        else ui.toast(message, code === 'rate_limited' ? 'info' : 'error')
         return
       }
       case 'pong':
@@ -119,9 +126,8 @@ export function createChatSocket() {
     }
   }
 
-  function scheduleReconnect() {
+  function scheduleReconnect(delay = backoffDelay(attempt++)) {
     if (stopped) return
-    const delay = backoffDelay(attempt++)
     session.status = 'reconnecting'
     session.retryAt = Date.now() + delay
     clearTimeout(retryTimer)
@@ -147,8 +153,11 @@ export function createChatSocket() {
     clearTimeout(retryTimer)
     if (stopped || (ws && ws.readyState <= WebSocket.OPEN)) return
     session.status = session.everConnected ? 'reconnecting' : 'connecting'
-    // After a failed attempt, a plain request renews the session cookie if cleanup removed it.
-    if (attempt > 0) await $fetch('/api/bootstrap').catch(() => {})
+    // After a failed attempt: is the session still there? A cleaned-up or ended one cannot come back.
+    if (attempt > 1 && await sessionEnded()) {
+      session.status = 'expired'
+      return
+    }
     const socket = new WebSocket(frameUrl())
     ws = socket
     socket.onopen = () => startHeartbeat(socket)
@@ -161,9 +170,24 @@ export function createChatSocket() {
       if (ws !== socket) return
       ws = null
       stopHeartbeat()
-      if (event.code === 1008) ui.toast('You were signed out in another tab.', 'info')
-      scheduleReconnect()
+      onClosed(event)
     }
+  }
+
+  /** 401 from /api/auth/me: the cookie names no session any more (a network error is not that). */
+  async function sessionEnded(): Promise<boolean> {
+    return $fetch('/api/auth/me').then(() => false, (error: { statusCode?: number }) => error.statusCode === 401)
+  }
+
+  function onClosed(event: CloseEvent) {
+    if (event.code === CLOSE.sessionChanged) {
+      // This browser signed in or registered: come back at once with the new cookie.
+      attempt = 0
+      return scheduleReconnect(0)
+    }
+    if (event.code === CLOSE.policy) ui.toast(event.reason ? `${event.reason}.` : 'You were signed out.', 'info')
+    if (event.code === CLOSE.tooManySockets) ui.toast(event.reason || 'Too many open connections: close other tabs.')
+    scheduleReconnect()
   }
 
   function reconnectNow() {

@@ -102,9 +102,14 @@ export const useMessagesStore = defineStore('messages', () => {
     if (current) current.messages = current.messages.filter(m => !messageIds.includes(m.id))
   }
 
+  /** Forgets everything (another identity took over this tab). */
+  function reset() {
+    threads.value = {}
+  }
+
   function dropTopic(topicId: string) {
     threads.value = Object.fromEntries(Object.entries(threads.value).filter(([id]) => id !== topicId))
   }
 
-  return { threads, messagesOf, streamingIn, setHistory, upsert, adoptDraft, addPending, failPending, applyDeltaFrame, remove, dropTopic }
+  return { threads, messagesOf, streamingIn, setHistory, upsert, adoptDraft, addPending, failPending, applyDeltaFrame, remove, dropTopic, reset }
 })

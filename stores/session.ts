@@ -2,7 +2,8 @@
 import { defineStore } from 'pinia'
 import type { Agent, User } from '#shared/protocol'
 
-export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting'
+/** `expired`: the session cookie no longer names a session (cleaned up or ended): reload to start anew. */
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'expired'
 
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null)

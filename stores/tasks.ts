@@ -27,9 +27,13 @@ export const useTasksStore = defineStore('tasks', () => {
     else list.push(task)
   }
 
+  function reset() {
+    byTopic.value = {}
+  }
+
   function dropTopic(topicId: string) {
     byTopic.value = Object.fromEntries(Object.entries(byTopic.value).filter(([id]) => id !== topicId))
   }
 
-  return { byTopic, tasksOf, activeCount, setForTopic, upsert, dropTopic }
+  return { byTopic, tasksOf, activeCount, setForTopic, upsert, dropTopic, reset }
 })
