@@ -42,6 +42,10 @@ export default defineConfig({
       HOST: '127.0.0.1',
       BUILTIN_WORD_DELAY_MS: '10',
       SESSION_TIMEOUT_MINUTES: '60',
+      // Every test's browser context is a new guest from 127.0.0.1: the per-address limits would
+      // count them all together (tests/nuxt/server/limits.test.ts tests the limits themselves).
+      GUESTS_PER_MINUTE_PER_IP: '10000',
+      AUTH_ATTEMPTS_PER_MINUTE_PER_IP: '1000',
     },
   },
 })

@@ -171,7 +171,7 @@ async function startApp(root, env) {
 async function newUser(url) {
   const response = await fetch(`${url}/`)
   await response.arrayBuffer()
-  const cookie = response.headers.getSetCookie().map(c => c.split(';')[0]).find(c => c.startsWith('agent_chat_sid='))
+  const cookie = response.headers.getSetCookie().map(c => c.split(';')[0]).find(c => c.startsWith('agent_chat_session='))
   if (!cookie) throw new Error(`GET / set no session cookie (${response.status})`)
   return cookie
 }

@@ -61,6 +61,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       DATA_DIR: dataDir,
       BUILTIN_WORD_DELAY_MS: '2',
       NITRO_SHUTDOWN_TIMEOUT: '5000',
+      // Tests make many guests and sends from one address; the tests of the limits lower these.
+      GUESTS_PER_MINUTE_PER_IP: '10000',
+      SENDS_PER_MINUTE: '10000',
+      REPLIES_PER_USER: '1000',
+      AUTH_ATTEMPTS_PER_MINUTE_PER_IP: '10000',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -120,11 +125,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise(done => setTimeout(done, ms))
 }
 
-/** The `agent_chat_sid=…` pair that a first GET / sets. */
+/** The `agent_chat_session=…` pair that a first GET / sets. */
 export async function getCookie(url: string, cookie?: string): Promise<string> {
   const response = await fetch(`${url}/`, { headers: cookie ? { cookie } : {} })
   await response.arrayBuffer()
-  const pair = response.headers.getSetCookie().map(c => c.split(';')[0]!).find(c => c.startsWith('agent_chat_sid='))
+  const pair = response.headers.getSetCookie().map(c => c.split(';')[0]!).find(c => c.startsWith('agent_chat_session='))
   if (!pair) throw new Error(`GET / set no session cookie (status ${response.status})`)
   return pair
 }
@@ -314,4 +319,33 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await sleep(50)
   }
+}
+
+export interface ApiResponse {
+  status: number
+  body: unknown
+  /** The session cookie pair this response set, if it set one. */
+  cookie?: string
+}
+
+/** A JSON request to the app's HTTP API, as a browser's $fetch would make it. */
+export async function api(url: string, path: string, options: { method?: string, cookie?: string, body?: unknown, headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.cookie) headers.cookie = options.cookie
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json'
+  const response = await fetch(`${url}${path}`, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers,
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+  })
+  const text = await response.text()
+  let body: unknown = text
+  try {
+    body = text ? JSON.parse(text) : null
+  }
+  catch {
+    // not JSON: keep the text
+  }
+  const cookie = response.headers.getSetCookie().map(c => c.split(';')[0]!).find(c => c.startsWith('agent_chat_session=') && c.length > 'agent_chat_session='.length)
+  return { status: response.status, body, cookie }
 }

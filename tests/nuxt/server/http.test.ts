@@ -74,7 +74,7 @@ describe('HTTP', () => {
     expect(response.status).toBe(200)
     await response.text()
     const cookies = response.headers.getSetCookie()
-    const session = cookies.find(c => c.startsWith('agent_chat_sid='))
+    const session = cookies.find(c => c.startsWith('agent_chat_session='))
     expect(session).toBeDefined()
     expect(session).toMatch(/;\s*HttpOnly/i)
     expect(session).toMatch(/;\s*SameSite=Lax/i)
@@ -82,7 +82,7 @@ describe('HTTP', () => {
 
     const again = await fetch(`${server.url}/`, { headers: { cookie: session!.split(';')[0]! } })
     await again.text()
-    expect(again.headers.getSetCookie().filter(c => c.startsWith('agent_chat_sid='))).toEqual([])
+    expect(again.headers.getSetCookie().filter(c => c.startsWith('agent_chat_session='))).toEqual([])
   })
 
   it('GET /api/topics/<id> is 404 for a foreign topic and 200 for the owner', async () => {

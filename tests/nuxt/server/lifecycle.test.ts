@@ -89,11 +89,12 @@ describe('cleanup of idle guests', () => {
     const keptTopic = await chat(kept.client, 'what is 1 + 2?')
     await idle.client.close()
 
-    // The idle guest goes with its topic. (Polled over HTTP: an upgrade that succeeds would count as activity.)
+    // The idle guest goes with its topic: its cookie names no session any more (401). (Polled over
+    // HTTP: an upgrade that succeeds would count as activity.)
     await waitFor(async () => {
       const response = await fetch(`${server.url}/api/topics/${idleTopic.topicId}`, { headers: { cookie: idle.cookie } })
       await response.arrayBuffer()
-      return response.status === 404
+      return response.status === 401
     }, 5_000, 'the idle guest to be removed')
     // Its cookie no longer opens a socket, and a page load hands out a new session.
     expect(await upgradeStatus(server.url, { cookie: idle.cookie })).toBe(401)
