@@ -103,7 +103,19 @@ function watchConsole(page: Page, problems: string[]) {
 
 const t0 = Date.now()
 function mark(what: string) {
-  if (process.env.DEV_TEST_VERBOSE) console.log(`[dev test] +${((Date.now() - t0) / 1000).toFixed(1)} s ${what}`)
+  console.log(`[dev test] +${((Date.now() - t0) / 1000).toFixed(1)} s ${what}`)
+}
+
+/** A step that must not hang: fails after `ms` with the step's name. */
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms)))
+  try {
+    return await Promise.race([work, timeout])
+  }
+  finally {
+    clearTimeout(timer)
+  }
 }
 
 async function connected(page: Page) {
@@ -137,10 +149,11 @@ test('the dev server survives reloads mid-reply and tabs closed while connecting
 
   mark('tabs')
   for (const wait of [50, 200, 600, 1200]) {
-    const tab = await context.newPage()
+    const tab = await within(20_000, 'opening a tab', context.newPage())
     void tab.goto(baseURL).catch(() => {})
-    await tab.waitForTimeout(wait)
-    await tab.close()
+    await new Promise(done => setTimeout(done, wait))
+    await within(20_000, `closing a tab after ${wait} ms`, tab.close())
+    mark(`tab closed after ${wait} ms`)
   }
   await page.waitForTimeout(3000)
   // The page still works after all that: a new chat on the built-in agent gets its answer.
