@@ -1,7 +1,7 @@
 // Server restarts on the same DATA_DIR (clean stop and crash mid-reply) and DESIGN.md "Cleanup".
 // Each test starts its own servers, since each needs its own environment or its own data dir.
 import { afterEach, describe, expect, it } from 'vitest'
-import { chat, connect, getCookie, guest, send, sleep, startServer, upgradeStatus, waitFor, type TestServer } from './helpers'
+import { api, chat, connect, getCookie, guest, send, sleep, startServer, upgradeStatus, waitFor, type TestServer } from './helpers'
 
 const servers: TestServer[] = []
 
@@ -113,5 +113,19 @@ describe('cleanup of idle guests', () => {
     await other.close()
     await kept.client.close()
     expect(server.logs.join('')).toMatch(/\[cleanup\] removed/)
+  })
+
+  it('never sweeps an account, however long it is idle', async () => {
+    const server = await start({ BUILTIN_WORD_DELAY_MS: '2', SESSION_TIMEOUT_MINUTES: '0.01' })
+    const visitor = await guest(server.url)
+    const { topicId } = await chat(visitor.client, 'what is 3 + 4?')
+    const registered = await api(server.url, '/api/auth/register', { cookie: visitor.cookie, body: { email: `idle-${Date.now()}@example.com`, password: 'idle account pass' } })
+    expect(registered.status).toBe(201)
+    await visitor.client.closed
+    // Many timeouts pass with no socket open.
+    await sleep(2_500)
+    expect(server.logs.join('')).not.toMatch(/\[cleanup\] removed/)
+    const page = await api(server.url, `/api/topics/${topicId}`, { cookie: registered.cookie })
+    expect(page.status).toBe(200)
   })
 })
