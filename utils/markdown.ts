@@ -1,8 +1,9 @@
 // Markdown for messages and task results, rendered the same way by SSR and the browser. Two lines of
 // defence: markdown-it runs with raw HTML off (a `<script>` or `onerror=` in the source comes out as
 // text) and its link validator on; then DOMPurify (utils/sanitize.ts) keeps only the tags, attributes
-// and URLs this renderer emits.
+// and URLs this renderer emits. Images are never loaded on render: they become links to open by hand.
 import MarkdownIt from 'markdown-it'
+import type { Token } from 'markdown-it'
 import { highlightCode, loadHighlighter } from './highlight'
 import { loadSanitizer, sanitizeHtml } from './sanitize'
 
@@ -14,6 +15,29 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   tokens[idx]!.attrSet('target', '_blank')
   tokens[idx]!.attrSet('rel', 'noopener noreferrer nofollow')
   return defaultLinkOpen(tokens, idx, options, env, self)
+}
+
+// A remote image would tell its server who reads the message and when (model output can carry any
+// URL), so `![alt](url)` becomes a link labelled "🖼 alt" to open on purpose. A data: image is only
+// its label: nothing in this app produces one, and inline pictures could imitate the app's own UI.
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx]!
+  const src = String(token.attrGet('src') ?? '')
+  const title = String(token.attrGet('title') ?? '')
+  const label = `🖼 ${escape(self.renderInlineAsText(token.children ?? [], options, env) || 'image')}`
+  if (/^data:/i.test(src) || insideLink(tokens, idx)) return label
+  const titleAttr = title ? ` title="${escape(title)}"` : ''
+  return `<a href="${escape(src)}"${titleAttr} target="_blank" rel="noopener noreferrer nofollow">${label}</a>`
+}
+
+/** Whether the inline token at `idx` sits between a link_open and its link_close. */
+function insideLink(tokens: Token[], idx: number): boolean {
+  let depth = 0
+  for (let i = 0; i < idx; i++) {
+    if (tokens[i]!.type === 'link_open') depth++
+    else if (tokens[i]!.type === 'link_close') depth--
+  }
+  return depth > 0
 }
 
 /** Loads what rendering needs (highlighter, sanitiser); awaited by plugins/markdown.ts before any render. */

@@ -151,3 +151,28 @@ describe('renderMarkdown: ordinary markdown comes out as before', () => {
     expect(renderMarkdown('a < b && "c" > \'d\'')).toBe('<p>a &lt; b &amp;&amp; "c" &gt; \'d\'</p>\n')
   })
 })
+
+describe('renderMarkdown: images are never loaded by rendering', () => {
+  it('turns a remote image into a link to open by hand', () => {
+    expect(renderMarkdown('![a pixel](https://example.com/p.png "Pixel")')).toBe(
+      '<p><a href="https://example.com/p.png" title="Pixel" target="_blank" rel="noopener noreferrer nofollow">🖼 a pixel</a></p>\n',
+    )
+  })
+
+  it('turns a reference image into a link too', () => {
+    expect(renderMarkdown('![p][r]\n\n[r]: https://example.com/r.png')).toContain('<a href="https://example.com/r.png" target="_blank" rel="noopener noreferrer nofollow">🖼 p</a>')
+  })
+
+  it('shows a data: image, or an image inside a link, as its label only', () => {
+    expect(renderMarkdown('![dot](data:image/png;base64,iVBORw0KGgo=)')).toBe('<p>🖼 dot</p>\n')
+    expect(renderMarkdown('[![badge](https://example.com/b.svg)](https://example.org)')).toBe(
+      '<p><a href="https://example.org" target="_blank" rel="noopener noreferrer nofollow">🖼 badge</a></p>\n',
+    )
+  })
+
+  it('escapes the alt text and never emits <img>, whatever the alt or URL', () => {
+    const html = renderMarkdown('![<img src=x onerror=alert(1)>](https://example.com/x.png) ![x](javascript:alert(1))')
+    expect(html).not.toMatch(/<img/i)
+    expect(dangers(html)).toEqual([])
+  })
+})
