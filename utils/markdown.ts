@@ -45,7 +45,45 @@ export async function loadMarkdown(): Promise<void> {
   await Promise.all([loadHighlighter(), loadSanitizer()])
 }
 
-/** Safe HTML for `v-html`; plain escaped text if the sanitiser is not loaded (fails closed). */
-export function renderMarkdown(source: string): string {
-  return sanitizeHtml(md.render(source)) ?? `<p>${escape(source)}</p>`
+/**
+ * Safe HTML for `v-html`; plain escaped text if the sanitiser is not loaded (fails closed). `cacheKey`
+ * (the message's or task's id) lets the server reuse the result of an unchanged text.
+ */
+export function renderMarkdown(source: string, cacheKey?: string): string {
+  const key = !import.meta.client && cacheKey ? `${cacheKey}\n${source}` : null
+  const cached = key === null ? undefined : fromCache(key)
+  if (cached !== undefined) return cached
+  const html = sanitizeHtml(md.render(source))
+  if (html === null) return `<p>${escape(source)}</p>`
+  if (key !== null) remember(key, html)
+  return html
+}
+
+// SSR renders every message of a topic on each page view, and DOMPurify on jsdom costs several times
+// markdown-it's own time, so the server keeps recent results, least recently used out first, up to a
+// total size. The key holds the id with the text: another user sending the same text never hits
+// (nor can time) someone else's entry. The browser does not cache: its DOMPurify is fast.
+const CACHE_LIMIT_CHARS = 4_000_000
+const cache = new Map<string, string>()
+let cachedChars = 0
+
+function fromCache(key: string): string | undefined {
+  const html = cache.get(key)
+  if (html !== undefined) {
+    cache.delete(key)
+    cache.set(key, html)
+  }
+  return html
+}
+
+function remember(key: string, html: string) {
+  const size = key.length + html.length
+  if (size > CACHE_LIMIT_CHARS / 4) return
+  cache.set(key, html)
+  cachedChars += size
+  for (const [oldKey, oldHtml] of cache) {
+    if (cachedChars <= CACHE_LIMIT_CHARS) break
+    cache.delete(oldKey)
+    cachedChars -= oldKey.length + oldHtml.length
+  }
 }

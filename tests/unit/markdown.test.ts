@@ -176,3 +176,11 @@ describe('renderMarkdown: images are never loaded by rendering', () => {
     expect(dangers(html)).toEqual([])
   })
 })
+
+describe('renderMarkdown: the server cache', () => {
+  it('returns the same HTML for the same id and text, and renders a changed text again', () => {
+    const first = renderMarkdown('**one**', 'msg_cache')
+    expect(renderMarkdown('**one**', 'msg_cache')).toBe(first)
+    expect(renderMarkdown('**two**', 'msg_cache')).toBe('<p><strong>two</strong></p>\n')
+  })
+})
