@@ -6,7 +6,7 @@ export default withNuxt(
     ignores: ['.output', '.nuxt', 'tests/.tmp', 'server/database/migrations'],
   },
   {
-    // v-html only ever receives renderMarkdown() output: markdown-it with raw HTML off and safe links.
+    // v-html only ever receives renderMarkdown() output: markdown-it with raw HTML off, then DOMPurify.
     rules: { 'vue/no-v-html': 'off' },
   },
 )

@@ -5,8 +5,10 @@
 // placeholder only keeps the module from writing files into the checkout.
 process.env.NUXT_SESSION_PASSWORD ||= 'set-at-start-up-by-server-plugins'
 
+const isDev = process.env.NODE_ENV === 'development'
+
 export default defineNuxtConfig({
-  modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxtjs/color-mode', '@nuxt/eslint', 'nuxt-auth-utils'],
+  modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxtjs/color-mode', '@nuxt/eslint', 'nuxt-auth-utils', 'nuxt-security'],
   devtools: { enabled: false },
   app: {
     head: {
@@ -50,4 +52,85 @@ export default defineNuxtConfig({
   // itself (server/api/bootstrap), so the module's fetch plugins are off.
   auth: { loadStrategy: 'none' },
   eslint: { config: { stylistic: true } },
+  // The browser's defences: a strict Content-Security-Policy with a fresh nonce per response, and the
+  // usual security headers (docs/security.md says why each directive is there). Every key of the
+  // module's default policy is named here, because the module merges its defaults into ours.
+  security: {
+    nonce: true,
+    headers: {
+      contentSecurityPolicy: {
+        'default-src': ['\'none\''],
+        // Scripts run only with this response's nonce (Nuxt's entry and config, color-mode's theme
+        // script) or when such a script loads them ('strict-dynamic'); 'self' is for pre-CSP3 browsers.
+        'script-src': ['\'self\'', '\'nonce-{{nonce}}\'', '\'strict-dynamic\''],
+        'script-src-attr': ['\'none\''],
+        // Stylesheets from the app and <style> elements with the nonce (Nuxt's inlined component CSS;
+        // in dev Vite's, which reads the nonce from the page).
+        'style-src': ['\'self\'', '\'nonce-{{nonce}}\''],
+        // Style attributes cannot run script, and the app needs them: Shiki colours code with CSS
+        // variables in style="" (the sanitiser keeps only `--shiki-*:<colour>` and table
+        // `text-align`), and Vue renders :style bindings (the task progress bar) as attributes in SSR.
+        // url() in them is still held to img-src and font-src.
+        'style-src-attr': ['\'unsafe-inline\''],
+        // No remote images (model output is rendered as links instead); nothing here uses data: ones.
+        'img-src': ['\'self\''],
+        'font-src': ['\'self\''],
+        // The socket (/ws) is same-origin: CSP3 browsers match ws:/wss: on the page's host with 'self'.
+        'connect-src': ['\'self\''],
+        'manifest-src': ['\'self\''],
+        'object-src': ['\'none\''],
+        'base-uri': ['\'none\''],
+        'form-action': ['\'self\''],
+        'frame-ancestors': ['\'none\''],
+        // Off: over plain http (a LAN deployment, tests) it would send every same-origin request to
+        // https. Behind HTTPS, HSTS does this job.
+        'upgrade-insecure-requests': false,
+      },
+      // Everything a page loads is its own, so cross-origin isolation costs nothing and walls off
+      // any cross-origin resource a bug might let in (dev keeps the module's unsafe-none).
+      crossOriginEmbedderPolicy: isDev ? 'unsafe-none' : 'require-corp',
+      crossOriginOpenerPolicy: 'same-origin',
+      crossOriginResourcePolicy: 'same-origin',
+      // Other sites get the origin only, never a /t/<id> path (links in messages are rel=noreferrer
+      // anyway). Not no-referrer: with it Chromium sends `Origin: null` on a same-origin <form>
+      // POST, which an Origin check on /api/auth/* would have to refuse.
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      // Browsers ignore it over plain http (dev, tests); behind HTTPS it keeps them there.
+      strictTransportSecurity: { maxAge: 31_536_000, includeSubdomains: true },
+      xContentTypeOptions: 'nosniff',
+      xFrameOptions: 'DENY',
+      // Nothing here uses these features. Only names Chromium on Linux knows: it warns in the console
+      // about unknown ones (web-share and bluetooth among them).
+      permissionsPolicy: {
+        'camera': [],
+        'microphone': [],
+        'geolocation': [],
+        'display-capture': [],
+        'fullscreen': [],
+        'payment': [],
+        'usb': [],
+        'serial': [],
+        'hid': [],
+        'midi': [],
+        'accelerometer': [],
+        'gyroscope': [],
+        'magnetometer': [],
+        'publickey-credentials-get': [],
+        'screen-wake-lock': [],
+        'browsing-topics': [],
+      },
+    },
+    // Bodies here are small JSON (messages travel over the socket); no uploads.
+    requestSizeLimiter: { maxRequestSizeInBytes: 64 * 1024, maxUploadFileRequestInBytes: 64 * 1024 },
+    // Limits are rate-limiter-flexible's job (server/utils); the module's 150 requests per 5 minutes
+    // per IP would also fail the test suites.
+    rateLimiter: false,
+    // Chat text legitimately contains `<script>`; output is made safe where it is rendered instead.
+    xssValidator: false,
+    // Same-origin only: no CORS headers at all is stricter than the module's handler.
+    corsHandler: false,
+    allowedMethodsRestricter: false,
+    // Keep console output: it is the server's log, and the module would strip it from every bundle.
+    removeLoggers: false,
+  },
 })

@@ -1,6 +1,11 @@
 // The socket protocol of DESIGN.md as zod schemas: the one source for both sides and for docs/protocol.md.
 import { z } from 'zod'
 
+// In the browser, before the first schema is built: zod probes `new Function` when an object schema
+// is created, and the page's CSP (no 'unsafe-eval') reports that probe as a violation. Its
+// interpreter is fast enough for the socket's frames; the server keeps the compiled parsers.
+if (import.meta.client) z.config({ jitless: true })
+
 export const LIMITS = {
   frameBytes: 64 * 1024,
   messageChars: 32_000,

@@ -13,7 +13,7 @@ const templateDir = join(tmpRoot, 'template-data')
 const templateMarker = join(tmpRoot, 'template-data.ready')
 
 // Everything that goes into `nuxt build`.
-const sources = ['server', 'shared', 'pages', 'components', 'composables', 'stores', 'layouts', 'plugins', 'middleware', 'assets', 'public', 'app.vue', 'error.vue', 'nuxt.config.ts', 'package.json', 'package-lock.json', 'tailwind.config.ts']
+const sources = ['server', 'shared', 'pages', 'components', 'composables', 'utils', 'stores', 'layouts', 'plugins', 'middleware', 'assets', 'public', 'app.vue', 'error.vue', 'nuxt.config.ts', 'package.json', 'package-lock.json', 'tailwind.config.ts']
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0

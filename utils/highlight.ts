@@ -1,7 +1,5 @@
-// Markdown for messages and task results. Sanitising by construction: markdown-it runs with raw HTML
-// off (any `<script>` or `onerror=` in the source comes out as text) and its link validator refuses
-// javascript:, vbscript:, file: and non-image data: URLs. Code blocks are highlighted by Shiki.
-import MarkdownIt from 'markdown-it'
+// Code highlighting for rendered markdown: Shiki with a small set of languages and both themes as CSS
+// variables (assets/css/main.css picks one per color mode).
 import type { HighlighterCore } from 'shiki/core'
 
 let highlighter: HighlighterCore | null = null
@@ -9,7 +7,7 @@ let loading: Promise<void> | null = null
 
 const LANG_ALIASES: Record<string, string> = { js: 'javascript', ts: 'typescript', sh: 'bash', shell: 'bash', py: 'python', yml: 'yaml' }
 
-/** Loads Shiki with a small set of languages once per process (server) or page (browser). */
+/** Loads Shiki once per process (server) or page (browser); without it code blocks stay plain. */
 export function loadHighlighter(): Promise<void> {
   loading ??= (async () => {
     const [{ createHighlighterCore }, { createJavaScriptRegexEngine }] = await Promise.all([
@@ -37,21 +35,9 @@ export function loadHighlighter(): Promise<void> {
   return loading
 }
 
-function highlight(code: string, lang: string): string {
+/** A highlighted `<pre>` for markdown-it's `highlight` option, or '' to let markdown-it render it plain. */
+export function highlightCode(code: string, lang: string): string {
   const name = LANG_ALIASES[lang] ?? lang
   if (!highlighter || !name || !highlighter.getLoadedLanguages().includes(name)) return ''
   return highlighter.codeToHtml(code, { lang: name, themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false })
-}
-
-const md = new MarkdownIt({ html: false, linkify: true, breaks: true, highlight })
-
-const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
-md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
-  tokens[idx]!.attrSet('target', '_blank')
-  tokens[idx]!.attrSet('rel', 'noopener noreferrer nofollow')
-  return defaultLinkOpen(tokens, idx, options, env, self)
-}
-
-export function renderMarkdown(source: string): string {
-  return md.render(source)
 }
