@@ -2,7 +2,7 @@
 // browser (its guest chat joins the account), rename, change the password (the other browser's
 // session ends), download the data, log out, delete the account.
 import { expect, test, type Page } from '@playwright/test'
-import { createTopic, topicItem } from './helpers'
+import { createTopic, openApp, topicItem } from './helpers'
 
 const password = 'a long enough secret'
 
@@ -69,8 +69,7 @@ test('sign up keeps the guest chat; log in elsewhere brings it along; settings, 
   await expect(page.getByTestId('topic-item')).toHaveCount(0)
 
   // Log back in, and delete the account: nothing of it is left.
-  await page.goto('/login')
-  await expect(page.getByTestId('login-form')).toBeVisible()
+  await openApp(page, '/login')
   await fill(page, { 'login-email': email, 'login-password': 'an even longer secret' })
   await page.getByTestId('login-submit').click()
   await expect(topicItem(page, 'What is 7 * 6?')).toBeVisible()

@@ -4,8 +4,8 @@
 import { expect, test, type APIResponse, type Page } from '@playwright/test'
 import { createTopic, messages, openApp, sendAndWait } from './helpers'
 
-/** Pages without a topic, checked like `/`: add /login, /register and /settings here as they land. */
-const PAGES = ['/']
+/** Pages without a topic, checked like `/`. */
+const PAGES = ['/', '/login', '/register', '/settings']
 
 const MARKDOWN = [
   'Markdown check: **bold**, `inline`, a [link](https://example.org/docs "Docs") and a table.',
@@ -179,15 +179,15 @@ test('images in messages are links: nothing is fetched from their servers, no re
 
 test('a form on another site cannot post here, nor replace the visitor\'s session', async ({ page, baseURL }) => {
   await openApp(page, '/')
-  const session = async () => (await page.context().cookies()).find(c => c.name === 'agent_chat_sid')?.value
+  const session = async () => (await page.context().cookies()).find(c => c.name === 'agent_chat_session')?.value
   const before = await session()
   expect(before).toBeTruthy()
   // A page elsewhere that submits itself at once, as a CSRF attack would.
   await page.route('http://other-site.test/', route => route.fulfill({
     contentType: 'text/html',
-    body: `<form method="post" action="${baseURL}/api/bootstrap"><input name="email" value="attacker@example.com"></form><script>document.forms[0].submit()</script>`,
+    body: `<form method="post" action="${baseURL}/api/auth/login"><input name="email" value="attacker@example.com"></form><script>document.forms[0].submit()</script>`,
   }))
-  const answer = page.waitForResponse(response => response.url() === `${baseURL}/api/bootstrap` && response.request().method() === 'POST')
+  const answer = page.waitForResponse(response => response.url() === `${baseURL}/api/auth/login` && response.request().method() === 'POST')
   await page.goto('http://other-site.test/')
   expect((await answer).status()).toBe(403)
   expect(await session()).toBe(before)

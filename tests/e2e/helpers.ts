@@ -2,10 +2,14 @@
 // message the way a person does, and find the messages of the open topic.
 import { expect, type Locator, type Page } from '@playwright/test'
 
-/** Goes to `path` and waits for hydration: the socket is open only once the app has mounted. */
+/** The account pages have no chat panel, so no socket status: hydration is what to wait for. */
+const ACCOUNT_PAGES = /^\/(login|register|settings)\b/
+
+/** Goes to `path` and waits for hydration (and, on the chat pages, for the socket, which opens after it). */
 export async function openApp(page: Page, path = '/') {
   const response = await page.goto(path)
-  await waitForConnection(page)
+  await expect(page.locator('html[data-hydrated=true]')).toBeAttached({ timeout: 20_000 })
+  if (!ACCOUNT_PAGES.test(path)) await waitForConnection(page)
   return response
 }
 
