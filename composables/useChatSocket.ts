@@ -185,6 +185,11 @@ export function createChatSocket() {
       attempt = 0
       return scheduleReconnect(0)
     }
+    if (event.code === CLOSE.serviceRestart) {
+      // The server is restarting: another instance takes the socket (spread out, so not all at once).
+      attempt = 0
+      return scheduleReconnect(100 + Math.round(Math.random() * 900))
+    }
     if (event.code === CLOSE.policy) ui.toast(event.reason ? `${event.reason}.` : 'You were signed out.', 'info')
     if (event.code === CLOSE.tooManySockets) ui.toast(event.reason || 'Too many open connections: close other tabs.')
     scheduleReconnect()

@@ -2,7 +2,7 @@
 // replies and tasks that a previous process left unfinished.
 import { initAgents } from '../utils/agents/registry'
 import { ConfigError, useConfig } from '../utils/config'
-import { closeDatabase, loadMigrations, migrate, useDbHandle } from '../utils/db'
+import { closeDatabase, loadMigrations, useDbHandle } from '../utils/db'
 import { closeSockets } from '../utils/connections'
 import { initSessionSecret, readSession } from '../utils/identity'
 import { deleteSession } from '../utils/storage/users'
@@ -19,8 +19,9 @@ async function readMigrationAsset(name: string): Promise<string> {
 
 async function start() {
   const config = useConfig()
-  const { db, kind } = await useDbHandle()
-  await migrate(db, await loadMigrations(readMigrationAsset))
+  const database = await useDbHandle()
+  const { kind } = database
+  await database.migrate(await loadMigrations(readMigrationAsset))
   // With the embedded database this process is the only writer, so every streaming row is orphaned;
   // with Postgres other instances may be writing, so only rows silent for a minute are.
   const orphanedBefore = kind === 'pglite' ? new Date(Date.now() + 1000) : new Date(Date.now() - 60_000)

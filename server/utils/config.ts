@@ -52,6 +52,17 @@ const EnvSchema = z.object({
   // Estimated tokens of conversation history sent to a model (oldest turns are dropped first).
   CONTEXT_TOKENS: z.coerce.number().int().min(500).max(2_000_000).default(16_000),
 
+  // --- Several instances (docs/deploy.md) ---
+  DATABASE_POOL_SIZE: count(10, 500),
+  // Every key and channel in Redis starts with this: deployments (and tests) can share one Redis.
+  REDIS_PREFIX: z.string().trim().min(1).max(64).regex(/^[\w:.-]+$/, 'may hold letters, digits and _ : . - only').default('agent-chat:'),
+  // Names this process in heartbeats and logs; default host name and pid.
+  INSTANCE_ID: z.string().trim().min(1).max(100).optional(),
+  // all: pages, sockets and task workers; web: no task workers; worker: task workers only.
+  APP_ROLE: z.enum(['all', 'web', 'worker'], { error: 'must be all, web or worker' }).default('all'),
+  // On SIGTERM, how long running replies may go on before they end as interrupted.
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(600).default(10),
+
   // --- Who may connect (docs/security.md) ---
   // The app's public origin when it differs from what the requests say (behind a proxy).
   PUBLIC_ORIGIN: origin.optional(),

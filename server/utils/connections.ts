@@ -82,3 +82,10 @@ export function closeSockets(userId: string, sessionIds: string[] | 'all', code:
     if (sessionIds === 'all' || sessionIds.includes(peer.sessionId)) peer.close(code, reason)
   }
 }
+
+/** Every socket of this process (shutdown): clients reconnect, to another instance if there is one. */
+export function closeAllSockets(code: number, reason: string) {
+  for (const peers of peersByUser.values()) {
+    for (const peer of [...peers]) peer.close(code, reason)
+  }
+}

@@ -15,6 +15,8 @@ interface DbHandle {
   kind: 'pglite' | 'postgres'
   ping: () => Promise<void>
   close: () => Promise<void>
+  /** Runs the migrations; with Postgres under an advisory lock, so instances starting at once take turns. */
+  migrate: (migrations: MigrationMeta[]) => Promise<void>
 }
 
 let handle: Promise<DbHandle> | undefined
@@ -33,28 +35,47 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const client = new PGlite(dir)
   await client.waitReady
+  const db = drizzle(client, { schema }) as unknown as Db
   return {
-    db: drizzle(client, { schema }) as unknown as Db,
+    db,
     kind: 'pglite',
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
+    // One process owns an embedded database: nobody to take turns with.
+    migrate: migrations => migrate(db, migrations),
   }
 }
 
-async function openPostgres(url: string): Promise<DbHandle> {
+// Any fixed number: every instance asks for the same lock.
+const MIGRATION_LOCK = 7_201_945_310
+
+async function openPostgres(url: string, poolSize: number): Promise<DbHandle> {
   const { default: pg } = await import('pg')
   const { drizzle } = await import('drizzle-orm/node-postgres')
-  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  // An idle client that loses its server must not take the process down.
+  pool.on('error', error => console.warn('[db] idle client error:', error.message))
   return {
     db: drizzle(pool, { schema }) as unknown as Db,
     kind: 'postgres',
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),
+    async migrate(migrations) {
+      const client = await pool.connect()
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK])
+        await migrate(drizzle(client, { schema }) as unknown as Db, migrations)
+      }
+      finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {})
+        client.release()
+      }
+    },
   }
 }
 
-export function openDatabase(config: { DATA_DIR: string, DATABASE_URL?: string }): Promise<DbHandle> {
-  handle ??= config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openPglite(config.DATA_DIR)
+export function openDatabase(config: { DATA_DIR: string, DATABASE_URL?: string, DATABASE_POOL_SIZE?: number }): Promise<DbHandle> {
+  handle ??= config.DATABASE_URL ? openPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE ?? 10) : openPglite(config.DATA_DIR)
   return handle
 }
 

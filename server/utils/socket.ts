@@ -8,6 +8,7 @@ import { useConfig } from './config'
 import { addPeer, greet, removePeer, sendToPeer, socketCount, type SocketPeer } from './connections'
 import { AppError, socketCode, toAppError } from './errors'
 import { readSession, type SessionInfo, type UpgradeRequest } from './identity'
+import { isDraining } from './lifecycle'
 import { isAllowedOrigin } from './origin'
 import { toTopic } from './storage/mappers'
 import { listTopics } from './storage/topics'
@@ -16,6 +17,7 @@ import { cancelTask } from './tasks/queue'
 
 /** The session of an upgrade request, or the Response that refuses it (403 foreign Origin, 401 no session). */
 export async function authenticateUpgrade(request: UpgradeRequest): Promise<SessionInfo | Response> {
+  if (isDraining()) return new Response('Shutting down: connect to another instance', { status: 503 })
   if (!isAllowedOrigin(request.headers.get('origin'), request.headers)) return new Response('Forbidden origin', { status: 403 })
   try {
     const session = await readSession(request)
