@@ -9,7 +9,7 @@ import { publishToUser } from '../bus'
 import { toAppError } from '../errors'
 import { toMessage } from '../storage/mappers'
 import { finishMessage, saveProgress } from '../storage/messages'
-import { cancelTask, startTask } from '../tasks/queue'
+import { cancelTask, startTask, type TaskHandle } from '../tasks/queue'
 
 const SAVE_EVERY_MS = 1_000
 /** Deltas go out at most this often per reply (a fast model would otherwise mean a frame per token)… */
@@ -113,7 +113,7 @@ export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageR
   const { signal } = run.controller
   const runTool = async (kind: string, input: unknown): Promise<ToolOutcome> => {
     if (!agent.tools.includes(kind)) return { status: 'failed', error: { code: 'tool_unavailable', message: `This agent cannot use ${kind}` } }
-    let task: Awaited<ReturnType<typeof startTask>>
+    let task: TaskHandle
     try {
       task = await startTask({ ownerId: topic.ownerId, topicId: topic.id, messageId: message.id, kind, input })
     }
