@@ -1,10 +1,12 @@
 // The in-process task queue: stores every life-cycle change, publishes it as task.updated, enforces
-// each kind's time limit and honours cancel. Slots are shared fairly between users (scheduler.ts).
+// each kind's time limit and honours cancel. Slots are shared fairly between users (scheduler.ts),
+// and every result and error is capped in size here, before it is stored or sent.
 // Its public face (startTask, cancelTask, abortTopicTasks, a handle with `done`) is what a
 // Redis-backed queue would offer too.
 import { serverFrame, type MessageError, type TaskResult } from '#shared/protocol'
 import type { TaskRow } from '../../database/schema'
 import { publishToUser } from '../bus'
+import { capJson, capText } from '../caps'
 import { useConfig } from '../config'
 import { AppError, badRequest } from '../errors'
 import { toTask } from '../storage/mappers'
@@ -44,8 +46,18 @@ const scheduler = new FairScheduler<QueuedTask>(
   { run: execute, expire: task => void settle(task, { status: 'failed', error: queueTimeout() }) },
 )
 
+/** The one place where task output is bounded: every result and error is capped before it is stored and sent. */
+function capped(values: TaskChange): TaskChange {
+  const max = useConfig().TASK_OUTPUT_MAX_CHARS
+  return {
+    ...values,
+    ...(values.result ? { result: capJson(values.result, max) } : {}),
+    ...(values.error ? { error: { code: values.error.code, message: capText(values.error.message, max) } } : {}),
+  }
+}
+
 async function change(task: QueuedTask, values: TaskChange): Promise<TaskRow | undefined> {
-  const row = await updateTask(task.row.id, values)
+  const row = await updateTask(task.row.id, capped(values))
   if (row) {
     task.row = row
     publishToUser(row.ownerId, serverFrame('task.updated', { task: toTask(row) }))

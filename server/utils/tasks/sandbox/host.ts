@@ -14,6 +14,8 @@ export interface RunLimits {
   timeMs: number
   maxLogLines: number
   maxLogChars: number
+  /** The shown value of the last expression (and a thrown value) is cut at this length. */
+  maxValueChars: number
   /** The worker thread's own V8 heap: what the host side of the sandbox may use. */
   workerHeapMb: number
 }
@@ -25,6 +27,7 @@ export const RUN_LIMITS: RunLimits = {
   timeMs: 3_000,
   maxLogLines: 200,
   maxLogChars: 20_000,
+  maxValueChars: 10_000,
   workerHeapMb: 128,
 }
 
