@@ -200,6 +200,22 @@ describe('the deadline for waiting tasks', () => {
     await server?.stop()
   })
 
+  it('cancels a waiting task at once, and it never runs', async () => {
+    const { client } = await guest(server.url)
+    const first = await send(client, '/run\n```js\nwhile (true) {}\n```')
+    const { task: running } = await client.nextOf('task.updated', p => p.task.messageId === first.assistant.id && p.task.status === 'running')
+    const second = await send(client, '/run\n```js\nconsole.log("never")\n```')
+    const { task: pending } = await client.nextOf('task.updated', p => p.task.messageId === second.assistant.id && p.task.status === 'pending')
+    client.send('task.cancel', { taskId: pending.id })
+    const task = await taskEnd(client, second.assistant.id, 2_000)
+    expect(task.status).toBe('cancelled')
+    expect(client.all('task.updated', p => p.task.id === task.id).map(p => p.task.status)).toEqual(['pending', 'cancelled'])
+    // The slot is free again for the next test.
+    client.send('task.cancel', { taskId: running.id })
+    expect((await taskEnd(client, first.assistant.id, 2_000)).status).toBe('cancelled')
+    await client.close()
+  })
+
   it('fails a task that waited longer than TASK_QUEUE_TIMEOUT_SECONDS as queue_timeout', async () => {
     const { client } = await guest(server.url)
     const first = await send(client, '/run\n```js\nwhile (true) {}\n```')
