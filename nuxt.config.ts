@@ -1,4 +1,6 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 
 // nuxt-auth-utils writes a generated NUXT_SESSION_PASSWORD into .env under `nuxt dev` when none is
 // set. The real one is set at start-up from SESSION_SECRET (server/plugins/01.startup.ts), so this
@@ -6,6 +8,9 @@
 process.env.NUXT_SESSION_PASSWORD ||= 'set-at-start-up-by-server-plugins'
 
 const isDev = process.env.NODE_ENV === 'development'
+// The /calc worker thread imports mathjs by URL at run time (server/utils/tasks/calc/); the server
+// bundle never imports it, so the build is told to copy this entry and what it needs.
+const mathjsEntry = join(dirname(createRequire(import.meta.url).resolve('mathjs/package.json')), 'lib/esm/index.js')
 
 export default defineNuxtConfig({
   modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxtjs/color-mode', '@nuxt/eslint', 'nuxt-auth-utils', 'nuxt-security'],
@@ -38,7 +43,7 @@ export default defineNuxtConfig({
     experimental: { websocket: true },
     serverAssets: [{ baseName: 'migrations', dir: './database/migrations' }],
     // PGlite and QuickJS load their WebAssembly from their own package folders at run time.
-    externals: { external: ['@electric-sql/pglite', 'quickjs-emscripten'] },
+    externals: { external: ['@electric-sql/pglite', 'quickjs-emscripten'], traceInclude: [mathjsEntry] },
   },
   typescript: { strict: true },
   hooks: {

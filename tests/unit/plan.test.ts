@@ -121,6 +121,7 @@ describe('failureText', () => {
     [{ status: 'cancelled' }, 'The task was cancelled before it finished.'],
     [{ status: 'failed', error: { code: 'x', message: 'boom' } }, 'The task failed: boom'],
     [{ status: 'failed' }, 'The task failed: unknown error'],
+    [{ status: 'failed', error: { code: 'rate_limited', message: 'You already have 8 tasks waiting or running.' } }, 'The task was not started: You already have 8 tasks waiting or running.'],
   ])('describes %j', (outcome, text) => {
     expect(failureText(outcome)).toBe(text)
   })

@@ -277,6 +277,14 @@ describe('formatRunOutput', () => {
   it('is empty without output or value', () => {
     expect(formatRunOutput({ ok: true, logs: [] })).toBe('')
   })
+
+  it('says when the output reached the sandbox\'s limits and when the value was cut', () => {
+    const logs = Array.from({ length: RUN_LIMITS.maxLogLines }, () => ({ level: 'log', text: 'x' }))
+    expect(formatRunOutput({ ok: true, logs })).toContain(`… [output limit reached: the sandbox keeps the first ${RUN_LIMITS.maxLogLines} lines and 20,000 characters]`)
+    const long = formatRunOutput({ ok: true, logs: [{ level: 'log', text: 'y'.repeat(RUN_LIMITS.maxLogChars) }], value: 'v'.repeat(RUN_LIMITS.maxValueChars) })
+    expect(long).toContain('output limit reached')
+    expect(long.endsWith('\n… [value cut at 10,000 characters]')).toBe(true)
+  })
 })
 
 describe('the run-code task kind', () => {
@@ -314,6 +322,17 @@ describe('the run-code task kind', () => {
     expect(error.code).toBe('script_error')
     expect(error.message).toMatch(/^TypeError/)
     expect(error.message).toContain('Output before the error:\nstep 1')
+  })
+
+  it('shows the start of a huge output and of a huge error, saying how long they were', async () => {
+    const result = await runCodeKind.run({ code: 'for (let i = 0; i < 10; i++) console.log(String(i).repeat(5000))' }, context())
+    expect(result.text.length).toBeLessThan(8_200)
+    expect(result.text).toMatch(/… \[output cut at 8,000 characters; [\d,]+ in all\]\n```$/)
+    const error = await runFailure('console.log("before"); throw new Error("e".repeat(1e6))')
+    expect(error.code).toBe('script_error')
+    expect(error.message).toContain('… [error cut at 4,000 characters; 1,000,007 in all]')
+    expect(error.message).toContain('Output before the error:\nbefore')
+    expect(error.message.length).toBeLessThan(4_200)
   })
 
   it('fails with memory_limit for a memory hog', async () => {

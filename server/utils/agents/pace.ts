@@ -14,7 +14,9 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Words with their trailing white space, so that joining the pieces gives the text back exactly. */
 export function splitWords(text: string): string[] {
-  return text.match(/\s*\S+\s*/g) ?? (text ? [text] : [])
+  // Text of white space only is one piece: the pattern would rescan it from every position (quadratic).
+  if (!/\S/.test(text)) return text ? [text] : []
+  return text.match(/\s*\S+\s*/g)!
 }
 
 export async function* streamWords(text: string, delayMs: number, signal: AbortSignal): AsyncGenerator<string> {

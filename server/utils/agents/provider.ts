@@ -140,6 +140,14 @@ export function silenceWatch(ms: number) {
 
 type Watch = ReturnType<typeof silenceWatch>
 
+/**
+ * A model's title without quotes, markdown marks or a final period, on one line. Only its start is
+ * read: the trailing-marks pattern rescans a long run of white space from every position in it.
+ */
+export function cleanTitle(text: string): string {
+  return text.trimStart().slice(0, 200).replace(/^["'“”\s#*]+|["'“”\s.*]+$/g, '').replace(/\s+/g, ' ').slice(0, 80)
+}
+
 export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): AgentRuntime {
   const { config } = resolved
   const model = languageModel(resolved)
@@ -202,8 +210,7 @@ export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): 
       maxRetries: 0,
       abortSignal: AbortSignal.any([signal, AbortSignal.timeout(15_000)]),
     })
-    const cleaned = text.replace(/^["'“”\s#*]+|["'“”\s.*]+$/g, '').replace(/\s+/g, ' ').slice(0, 80)
-    return cleaned || null
+    return cleanTitle(text) || null
   }
 
   return {

@@ -6,16 +6,20 @@ import type { MessageRow, TopicRow } from '../../database/schema'
 import type { AgentRuntime, ToolOutcome, Turn } from '../agents/types'
 import { AgentFailure } from '../agents/types'
 import { publishToUser } from '../bus'
+import { cutNote, headOf } from '../caps'
+import { useConfig } from '../config'
 import { toAppError } from '../errors'
 import { toMessage } from '../storage/mappers'
 import { finishMessage, saveProgress } from '../storage/messages'
-import { cancelTask, startTask } from '../tasks/queue'
+import { cancelTask, startTask, type TaskHandle } from '../tasks/queue'
 
 const SAVE_EVERY_MS = 1_000
 /** Deltas go out at most this often per reply (a fast model would otherwise mean a frame per token)… */
 export const COALESCE_MS = 30
-/** …or as soon as this much text waits. The first piece, and any after a pause, go out at once. */
+/** …or as soon as this much text waits. The first piece, and any after a pause, go out at once. No delta is longer. */
 export const COALESCE_CHARS = 2_048
+/** The abort reason of a reply that reached REPLY_MAX_CHARS: it ends complete, not stopped. */
+const FULL = 'full'
 
 const runs = new Map<string, ReplyRun>()
 
@@ -32,8 +36,9 @@ export class ReplyRun {
   private flushTimer: ReturnType<typeof setTimeout> | undefined
   private saving: Promise<void> = Promise.resolve()
   private markDone!: () => void
+  private full = false
 
-  constructor(readonly message: MessageRow, readonly topic: TopicRow) {
+  constructor(readonly message: MessageRow, readonly topic: TopicRow, private readonly maxChars = useConfig().REPLY_MAX_CHARS) {
     this.finished = new Promise(resolve => (this.markDone = resolve))
   }
 
@@ -41,25 +46,39 @@ export class ReplyRun {
     return this.topic.ownerId
   }
 
-  /** Queues text for the reply; it goes out now if nothing went out in the last COALESCE_MS. */
-  push(text: string) {
-    if (!text) return
+  /**
+   * Queues text for the reply; it goes out now if nothing went out in the last COALESCE_MS. False
+   * once the reply reached maxChars: what fits was kept, with a note saying the reply was cut.
+   */
+  push(text: string): boolean {
+    if (this.full) return false
+    const room = this.maxChars - this.content.length - this.pending.length
+    if (text.length > room) {
+      this.full = true
+      this.pending += `${headOf(text, room)}\n\n${cutNote('reply', this.maxChars)}`
+      this.flush()
+      return false
+    }
+    if (!text) return true
     this.pending += text
     if (this.pending.length >= COALESCE_CHARS || Date.now() - this.lastSent >= COALESCE_MS) this.flush()
     else this.flushTimer ??= setTimeout(() => this.flush(), COALESCE_MS - (Date.now() - this.lastSent))
+    return true
   }
 
-  /** Sends what is queued as one delta; content and seq only ever move together. */
+  /** Sends what is queued, in deltas of at most COALESCE_CHARS; content and seq only ever move together. */
   flush() {
     clearTimeout(this.flushTimer)
     this.flushTimer = undefined
     if (!this.pending) return
-    const text = this.pending
-    this.pending = ''
-    this.content += text
-    this.seq += 1
+    while (this.pending) {
+      const text = headOf(this.pending, COALESCE_CHARS)
+      this.pending = this.pending.slice(text.length)
+      this.content += text
+      this.seq += 1
+      publishToUser(this.ownerId, serverFrame('message.delta', { topicId: this.topic.id, messageId: this.message.id, seq: this.seq, text }))
+    }
     this.lastSent = Date.now()
-    publishToUser(this.ownerId, serverFrame('message.delta', { topicId: this.topic.id, messageId: this.message.id, seq: this.seq, text }))
     if (this.lastSent - this.lastSaved >= SAVE_EVERY_MS) {
       this.lastSaved = this.lastSent
       this.saving = this.saving.then(() => saveProgress(this.message.id, this.content, this.seq)).catch(error => console.warn('[reply] save failed', error))
@@ -106,6 +125,10 @@ function failureOf(error: unknown): MessageError {
   return { code: 'agent_error', message: 'The agent failed while writing this reply.' }
 }
 
+function endOf(signal: AbortSignal): 'complete' | 'stopped' {
+  return signal.aborted && signal.reason !== FULL ? 'stopped' : 'complete'
+}
+
 /** Streams the agent's reply into `message` in the background; resolves when it has ended. */
 export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageRow, history: Turn[]): ReplyRun {
   const run = new ReplyRun(message, topic)
@@ -113,7 +136,7 @@ export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageR
   const { signal } = run.controller
   const runTool = async (kind: string, input: unknown): Promise<ToolOutcome> => {
     if (!agent.tools.includes(kind)) return { status: 'failed', error: { code: 'tool_unavailable', message: `This agent cannot use ${kind}` } }
-    let task: Awaited<ReturnType<typeof startTask>>
+    let task: TaskHandle
     try {
       task = await startTask({ ownerId: topic.ownerId, topicId: topic.id, messageId: message.id, kind, input })
     }
@@ -133,12 +156,16 @@ export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageR
       const reportUsage = (usage: Usage) => (run.usage = usage)
       for await (const piece of agent.reply({ history, signal, runTool, reportUsage })) {
         if (signal.aborted) break
-        run.push(piece)
+        // A full reply stops its agent (and the provider's stream) and ends as complete.
+        if (!run.push(piece)) {
+          run.controller.abort(FULL)
+          break
+        }
       }
-      await run.finish(signal.aborted ? 'stopped' : 'complete')
+      await run.finish(endOf(signal))
     }
     catch (error) {
-      if (signal.aborted) await run.finish('stopped')
+      if (signal.aborted) await run.finish(endOf(signal))
       else await run.finish('failed', failureOf(error))
     }
   })()

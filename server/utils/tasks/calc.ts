@@ -1,77 +1,67 @@
-// `/calc`: mathjs with the functions that could reach outside the expression switched off.
-import { all, create, type MathJsInstance } from 'mathjs'
+// `/calc`: mathjs in a worker thread (calc/), so that an expression that takes exponential time or
+// a huge matrix blocks neither the socket nor other replies: the worker is killed at the time
+// limit, and its own heap limit stops a calculation that grows too big. The worker is locked down
+// (calc/math.ts) and gives every expression a fresh scope, so one user's expression cannot change
+// another's result.
 import { z } from 'zod'
+import { cutNote } from '../caps'
+import { useConfig } from '../config'
+import { calcWorkerSource } from './calc/worker-source'
+import { packageFileUrl } from './package-url'
 import { defineTaskKind, TaskFailure, truncate } from './types'
+import { WorkerPool, type JobEnd } from './worker-pool'
 
-type Evaluate = (expression: string) => unknown
-
-function sandboxedMath(): { math: MathJsInstance, evaluate: Evaluate } {
-  const math = create(all)
-  const evaluate = math.evaluate
-  const disabled = (name: string) => () => {
-    throw new Error(`Function ${name} is disabled`)
-  }
-  math.import({
-    import: disabled('import'),
-    createUnit: disabled('createUnit'),
-    evaluate: disabled('evaluate'),
-    parse: disabled('parse'),
-    simplify: disabled('simplify'),
-    derivative: disabled('derivative'),
-    resolve: disabled('resolve'),
-    reviver: disabled('reviver'),
-  }, { override: true })
-  return { math, evaluate: expression => evaluate(expression, {}) }
+export const CALC_LIMITS = {
+  timeMs: 5_000,
+  // The worker's V8 heap; mathjs itself takes about 60 MB of it.
+  heapMb: 160,
 }
 
-let sandbox: ReturnType<typeof sandboxedMath> | undefined
+type CalcReply
+  = | { ok: true, value: string, length: number, tainted: boolean }
+    | { ok: false, error?: string, noValue?: boolean, tainted: boolean }
 
-// How a result reads. Measurements (values with units) get 6 significant digits: "9.32057 miles",
-// not a conversion factor's 14. Integers up to 2^53 are exact ("1125899906842624"); larger ones
-// as JavaScript holds them ("1.8446744073709552e+19"), since their last digits are not known.
-// Other numbers, and matrices, complex numbers and fractions, get 14 significant digits, which
-// hides binary floating point noise (0.1 + 0.2 = 0.3).
-const UNIT_PRECISION = 6
-const NUMBER_PRECISION = 14
+// Started by the first /calc (loading mathjs takes about a second), then kept warm.
+const pool = new WorkerPool<{ expression: string, maxChars: number }, CalcReply>({
+  source: calcWorkerSource,
+  workerData: () => ({ moduleUrl: packageFileUrl('mathjs', 'lib/esm/index.js') }),
+  resourceLimits: { maxOldGenerationSizeMb: CALC_LIMITS.heapMb, maxYoungGenerationSizeMb: 16 },
+  idle: 1,
+  reusable: reply => !reply.tainted,
+})
 
-/** The text of a calculation's value; pure, so that it can run wherever the evaluation runs. */
-export function formatResult(value: unknown): string {
-  const { math } = sandbox ??= sandboxedMath()
-  if (math.isUnit(value)) return value.format({ precision: UNIT_PRECISION })
-  if (typeof value === 'number' && Number.isInteger(value)) {
-    return Number.isSafeInteger(value) ? String(value) : math.format(value)
-  }
-  if (math.isBigNumber(value) && value.isInteger() && value.abs().lt(1e64)) return value.toFixed(0)
-  return math.format(value, { precision: NUMBER_PRECISION })
+function stopped(end: Extract<JobEnd<CalcReply>, { ok: false }>, signal: AbortSignal): Error {
+  if (end.reason === 'aborted') return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'))
+  if (end.reason === 'time') return new TaskFailure('time_limit', `The calculation took longer than ${CALC_LIMITS.timeMs / 1000} s and was stopped`)
+  if (end.reason === 'memory') return new TaskFailure('memory_limit', `The calculation needed more memory than a calculation may use (${CALC_LIMITS.heapMb} MB) and was stopped`)
+  console.error('[calc] the worker failed', end.error)
+  return new TaskFailure('internal', 'The calculator failed unexpectedly')
 }
 
-export function calculate(expression: string): string {
-  const { evaluate } = sandbox ??= sandboxedMath()
-  let value: unknown
-  try {
-    value = evaluate(expression)
-  }
-  catch (error) {
-    throw new TaskFailure('invalid_expression', `Cannot evaluate "${truncate(expression, 80)}": ${(error as Error).message}`)
-  }
-  // Several expressions (`a = 2; a * 3`) give a ResultSet: the last value is the answer.
-  const entries = (value as { entries?: unknown[] })?.entries
-  const last = Array.isArray(entries) ? entries.at(-1) : value
-  if (typeof last === 'function' || last === undefined) {
-    throw new TaskFailure('invalid_expression', `"${truncate(expression, 80)}" does not give a value`)
-  }
-  return formatResult(last)
+/**
+ * The text of the expression's value, cut (visibly) at TASK_OUTPUT_MAX_CHARS less room for the
+ * expression, so that the task's text holds it whole. Rejects with a TaskFailure.
+ */
+export async function calculate(expression: string, signal: AbortSignal = new AbortController().signal): Promise<string> {
+  const maxChars = Math.max(100, useConfig().TASK_OUTPUT_MAX_CHARS - 1_100)
+  const end = await pool.run({ expression, maxChars }, signal, CALC_LIMITS.timeMs)
+  if (!end.ok) throw stopped(end, signal)
+  const reply = end.reply
+  if (reply.ok) return reply.length > reply.value.length ? `${reply.value}\n${cutNote('value', maxChars, reply.length)}` : reply.value
+  if (reply.noValue) throw new TaskFailure('invalid_expression', `"${truncate(expression, 80)}" does not give a value`)
+  throw new TaskFailure('invalid_expression', `Cannot evaluate "${truncate(expression, 80)}": ${reply.error}`)
 }
 
 export default defineTaskKind({
   kind: 'calc',
   description: 'Evaluate a math expression exactly (mathjs syntax: arithmetic, units, matrices, functions like sqrt, sin, log).',
   input: z.object({ expression: z.string().trim().min(1).max(1000).describe('The expression, e.g. "2 * (3 + 4)" or "5 km to mile"') }),
-  timeoutMs: 5_000,
+  // The worker's own limit comes first, with its clearer message.
+  timeoutMs: CALC_LIMITS.timeMs + 2_000,
   title: input => `Calculate ${truncate(input.expression, 60)}`,
   async run(input, ctx) {
     ctx.progress(0.5)
-    const value = calculate(input.expression)
+    const value = await calculate(input.expression, ctx.signal)
     return { text: `\`${input.expression}\` = **${value}**`, expression: input.expression, value }
   },
 })

@@ -19,6 +19,8 @@ export type Planner = (history: ReplyContext['history'], context: PlannerContext
 
 export function failureText(outcome: ToolOutcome): string {
   if (outcome.status === 'cancelled') return 'The task was cancelled before it finished.'
+  // Refused by the queue (too many tasks of this user): nothing ran.
+  if (outcome.error?.code === 'rate_limited') return `The task was not started: ${outcome.error.message}`
   return `The task failed: ${outcome.error?.message ?? 'unknown error'}`
 }
 

@@ -1,11 +1,9 @@
 // The host side of the /run sandbox: starts a worker thread per run with the QuickJS program of
 // worker-source.ts, enforces a hard stop and turns the worker's fate into a RunOutcome.
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 // Loaded by the worker, not here: the import makes the build copy the package into its output.
 import 'quickjs-emscripten'
+import { packageFileUrl } from '../package-url'
 import { preludeSource } from './prelude'
 import { workerSource } from './worker-source'
 
@@ -14,6 +12,8 @@ export interface RunLimits {
   timeMs: number
   maxLogLines: number
   maxLogChars: number
+  /** The shown value of the last expression (and a thrown value) is cut at this length. */
+  maxValueChars: number
   /** The worker thread's own V8 heap: what the host side of the sandbox may use. */
   workerHeapMb: number
 }
@@ -25,6 +25,7 @@ export const RUN_LIMITS: RunLimits = {
   timeMs: 3_000,
   maxLogLines: 200,
   maxLogChars: 20_000,
+  maxValueChars: 10_000,
   workerHeapMb: 128,
 }
 
@@ -36,23 +37,6 @@ export interface RunOutcome {
   limit?: 'time' | 'memory'
 }
 
-/** quickjs-emscripten's ES module entry, found from the running script (the build output) or the working directory. */
-function quickjsModuleUrl(): string {
-  const bases = [process.argv[1], join(process.cwd(), 'index.js')].filter((base): base is string => !!base)
-  for (const base of bases) {
-    try {
-      const manifest = createRequire(base).resolve('quickjs-emscripten/package.json')
-      return pathToFileURL(join(dirname(manifest), 'dist', 'index.mjs')).href
-    }
-    catch {
-      // try the next base
-    }
-  }
-  throw new Error('quickjs-emscripten is not installed')
-}
-
-let moduleUrl: string | undefined
-
 /** The outcome when the worker itself fails: its own heap limit is a memory limit too. */
 export function crashOutcome(error: Error & { code?: string }): RunOutcome {
   if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') return { ok: false, logs: [], error: 'The sandbox ran out of memory', limit: 'memory' }
@@ -61,7 +45,7 @@ export function crashOutcome(error: Error & { code?: string }): RunOutcome {
 
 export function runInSandbox(code: string, signal: AbortSignal, limits: RunLimits = RUN_LIMITS): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    moduleUrl ??= quickjsModuleUrl()
+    const moduleUrl = packageFileUrl('quickjs-emscripten', 'dist/index.mjs')
     const { workerHeapMb, ...sandboxLimits } = limits
     const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource)}`), {
       workerData: { code, moduleUrl, prelude: preludeSource, ...sandboxLimits },

@@ -7,11 +7,10 @@
 export const workerSource = String.raw`
 import { parentPort, workerData } from 'node:worker_threads'
 const { newQuickJSWASMModule, newVariant, RELEASE_SYNC, shouldInterruptAfterDeadline } = await import(workerData.moduleUrl)
-const { code, prelude, memoryBytes, timeMs, maxLogLines, maxLogChars } = workerData
+const { code, prelude, memoryBytes, timeMs, maxLogLines, maxLogChars, maxValueChars } = workerData
 const PAGE = 65536
 // The module's own 16 MB (stack, data, QuickJS itself); the code's memory comes on top.
 const BASE_PAGES = 256
-const VALUE_CHARS = 10000
 const ASYNC_HEAD = '(async () => { '
 // Last lines that are statements, or that would continue the line before them.
 const STATEMENT = /^(?:(?:async[ \t]+)?function|class|const|let|var|if|for|while|do|switch|try|throw|return|import|export|break|continue)\b|^[{}]/
@@ -101,7 +100,7 @@ function memoryGrew(sandbox) {
 /** Calls a prelude helper: its text, or what it threw (out of memory, past the deadline, a throwing getter); null for nothing. */
 function callHelper(sandbox, helper, handle, mode) {
   const { vm } = sandbox
-  const args = mode ? [handle, vm.newString(mode), vm.newNumber(VALUE_CHARS)] : [handle, vm.newNumber(VALUE_CHARS)]
+  const args = mode ? [handle, vm.newString(mode), vm.newNumber(maxValueChars)] : [handle, vm.newNumber(maxValueChars)]
   try {
     const result = vm.callFunction(sandbox.helpers[helper], vm.undefined, args)
     if (result.error) {
