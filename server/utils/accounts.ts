@@ -2,17 +2,16 @@
 // account), log out, change the password, delete the account. Passwords are argon2id hashes; every
 // step that ends a session closes that session's sockets (1008).
 import type { H3Event } from 'h3'
-import { CLOSE, serverFrame } from '#shared/protocol'
+import { CLOSE } from '#shared/protocol'
 import type { LoginBody, RegisterBody } from '#shared/auth'
 import type { UserRow } from '../database/schema'
-import { publishToUser } from './bus'
-import { closeSockets } from './connections'
+import { closeSocketsEverywhere } from './bus'
 import { AppError, badRequest } from './errors'
 import { readSession, sealNewSession, startGuestSession, type SessionInfo } from './identity'
 import { consume, forgive, rates } from './limits'
 import { clientAddress } from './origin'
-import { hashPassword, passwordMatches } from './passwords'
-import { toTopic } from './storage/mappers'
+import { argon2idHash, passwordMatches } from './passwords'
+import { announce } from './events'
 import { deleteOtherSessions, deleteSession, deleteUser, findAccountByEmail, insertSession, mergeGuestInto, updateUser, upgradeGuest } from './storage/users'
 
 const WRONG_CREDENTIALS = 'The email or the password is wrong.'
@@ -29,7 +28,7 @@ export async function register(event: H3Event, body: RegisterBody): Promise<User
   await limitAttempt(event)
   const session = await readSession(event) ?? await startGuestSession(event)
   if (!session.user.guest) throw badRequest('You are logged in: log out before creating another account.')
-  const passwordHash = await hashPassword(body.password)
+  const passwordHash = await argon2idHash(body.password)
   const account = await upgradeGuest(session.user.id, { email: body.email, passwordHash, name: body.name ?? null })
   if (!account) throw new AppError('conflict', 'An account with this email already exists. Log in instead.')
   await replaceSession(event, session, account)
@@ -46,7 +45,7 @@ export async function login(event: H3Event, body: LoginBody): Promise<UserRow> {
   if (session?.user.guest && session.user.id !== account!.id) {
     const moved = await mergeGuestInto(session.user.id, account!.id)
     // The account's other browsers see the topics arrive.
-    for (const topic of moved) publishToUser(account!.id, serverFrame('topic.created', { topic: toTopic(topic) }))
+    for (const topic of moved) announce.topicCreated(topic)
   }
   await replaceSession(event, session, account!)
   return account!
@@ -59,7 +58,7 @@ async function replaceSession(event: H3Event, old: SessionInfo | null, user: Use
   if (!old) return
   await deleteSession(old.sessionId)
   // Same browser, new cookie: its tabs reconnect at once and come back as the account.
-  closeSockets(old.user.id, [old.sessionId], CLOSE.sessionChanged, 'Signed in')
+  closeSocketsEverywhere(old.user.id, [old.sessionId], CLOSE.sessionChanged, 'Signed in')
 }
 
 /** Ends the session and starts a fresh guest one (DESIGN.md: 204 and a new guest session). */
@@ -67,7 +66,7 @@ export async function logout(event: H3Event): Promise<void> {
   const session = await readSession(event)
   if (session) {
     await deleteSession(session.sessionId)
-    closeSockets(session.user.id, [session.sessionId], CLOSE.policy, 'Signed out')
+    closeSocketsEverywhere(session.user.id, [session.sessionId], CLOSE.policy, 'Signed out')
   }
   await startGuestSession(event)
 }
@@ -87,15 +86,15 @@ async function requireAccountPassword(event: H3Event, session: SessionInfo, pass
 /** Changes the password and ends every other session of the account (their sockets close, 1008). */
 export async function changePassword(event: H3Event, session: SessionInfo, current: string, next: string): Promise<void> {
   await requireAccountPassword(event, session, current)
-  await updateUser(session.user.id, { passwordHash: await hashPassword(next) })
+  await updateUser(session.user.id, { passwordHash: await argon2idHash(next) })
   const ended = await deleteOtherSessions(session.user.id, session.sessionId)
-  closeSockets(session.user.id, ended, CLOSE.policy, 'Password changed')
+  closeSocketsEverywhere(session.user.id, ended, CLOSE.policy, 'Password changed')
 }
 
 /** Deletes the account with all its data; every socket of it closes (1008), a guest session follows. */
 export async function deleteAccount(event: H3Event, session: SessionInfo, password: string): Promise<void> {
   await requireAccountPassword(event, session, password)
   await deleteUser(session.user.id)
-  closeSockets(session.user.id, 'all', CLOSE.policy, 'Account deleted')
+  closeSocketsEverywhere(session.user.id, 'all', CLOSE.policy, 'Account deleted')
   await startGuestSession(event)
 }

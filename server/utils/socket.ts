@@ -3,6 +3,7 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import { CLOSE, LIMITS, parseClientFrame, serverFrame, type ClientFrame } from '#shared/protocol'
 import { listAgents } from './agents/registry'
+import { followUser, unfollowUser } from './bus'
 import { openTopic, changeTopic, editMessage, regenerateMessage, removeMessage, removeTopic, sendMessage, stopMessage } from './chat/service'
 import { useConfig } from './config'
 import { addPeer, greet, removePeer, sendToPeer, socketCount, type SocketPeer } from './connections'
@@ -18,6 +19,7 @@ import { cancelTask } from './tasks/queue'
 /** The session of an upgrade request, or the Response that refuses it (403 foreign Origin, 401 no session). */
 export async function authenticateUpgrade(request: UpgradeRequest): Promise<SessionInfo | Response> {
   if (isDraining()) return new Response('Shutting down: connect to another instance', { status: 503 })
+  if (useConfig().APP_ROLE === 'worker') return new Response('This instance only runs background tasks', { status: 503 })
   if (!isAllowedOrigin(request.headers.get('origin'), request.headers)) return new Response('Forbidden origin', { status: 403 })
   try {
     const session = await readSession(request)
@@ -71,6 +73,8 @@ export async function openSocket(peer: SocketPeer, session: SessionInfo): Promis
   }
   addPeer(userId, peer)
   try {
+    // Subscribed to the user's events before their state is read: nothing falls in between.
+    await followUser(userId)
     const topics = await listTopics(userId)
     greet(peer, serverFrame('session.ready', {
       user: { id: userId, name: session.user.name, guest: session.user.guest },
@@ -80,6 +84,7 @@ export async function openSocket(peer: SocketPeer, session: SessionInfo): Promis
   }
   catch (error) {
     removePeer(userId, peer)
+    if (!socketCount(userId)) unfollowUser(userId)
     throw error
   }
   return { peer, userId }
@@ -87,6 +92,7 @@ export async function openSocket(peer: SocketPeer, session: SessionInfo): Promis
 
 export async function closeSocket(state: SocketState) {
   removePeer(state.userId, state.peer)
+  if (!socketCount(state.userId)) unfollowUser(state.userId)
   await frames().delete(state.peer.id).catch(() => {})
   // The idle timeout counts from the moment the last socket closed.
   await touchUsers([state.userId]).catch(() => {})
