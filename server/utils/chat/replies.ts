@@ -1,17 +1,22 @@
 // Live replies of this process. A reply keeps generating when its sockets close (resume rule): its
-// text so far and seq live here, every delta goes out with seq + 1, and the row is saved now and then
-// so that a crash loses little and the next start can mark it interrupted.
-import { serverFrame, type MessageError, type Usage } from '#shared/protocol'
+// text so far and seq live here, every delta goes out with seq + 1 (into the reply's stream first,
+// live.ts, then to the sockets), and the row is saved now and then so that a crash loses little. A
+// reply written by another instance is stopped through the control channel.
+import type { MessageError, Usage } from '#shared/protocol'
 import type { MessageRow, TopicRow } from '../../database/schema'
 import type { AgentRuntime, ToolOutcome, Turn } from '../agents/types'
 import { AgentFailure } from '../agents/types'
-import { publishToUser } from '../bus'
+import { onControl, sendControl } from '../bus'
 import { cutNote, headOf } from '../caps'
 import { useConfig } from '../config'
 import { toAppError } from '../errors'
-import { toMessage } from '../storage/mappers'
-import { finishMessage, saveProgress } from '../storage/messages'
-import { cancelTask, startTask, type TaskHandle } from '../tasks/queue'
+import { announce } from '../events'
+import { onShutdown, waitUntil } from '../lifecycle'
+import { useRedis } from '../redis'
+import { findMessage, finishMessage, INTERRUPTED_REPLY, saveProgress } from '../storage/messages'
+import { cancelTask, startTask } from '../tasks/queue'
+import type { TaskHandle } from '../tasks/queue-types'
+import { appendDelta, failOrphan, isAliveElsewhere, registerReply, setLocalReplies, unregisterReply } from './live'
 
 const SAVE_EVERY_MS = 1_000
 /** Deltas go out at most this often per reply (a fast model would otherwise mean a frame per token)… */
@@ -20,8 +25,23 @@ export const COALESCE_MS = 30
 export const COALESCE_CHARS = 2_048
 /** The abort reason of a reply that reached REPLY_MAX_CHARS: it ends complete, not stopped. */
 const FULL = 'full'
+/** The abort reason at a shutdown past its drain time: the reply ends failed, interrupted. */
+const SHUTDOWN = 'shutdown'
+/** How long a stop waits for another instance to end its reply before taking it for dead. */
+const REMOTE_STOP_WAIT_MS = 6_000
 
 const runs = new Map<string, ReplyRun>()
+setLocalReplies(() => [...runs.values()].map(run => ({ messageId: run.message.id, topicId: run.topic.id, ownerId: run.ownerId, content: run.content, seq: run.seq })))
+
+// A stop asked for on another instance reaches the one that writes the reply.
+onControl((message) => {
+  if (message.op !== 'stop-reply') return
+  const run = runs.get(message.messageId)
+  if (run) return stopRun(run)
+})
+// A graceful stop: replies may finish within the drain time; what is left ends as interrupted.
+onShutdown('drain', 'replies', deadline => waitUntil(() => runs.size === 0, deadline))
+onShutdown('interrupt', 'replies', () => Promise.all([...runs.values()].map(run => stopRun(run, SHUTDOWN))).then(() => {}))
 
 export class ReplyRun {
   content = ''
@@ -76,7 +96,8 @@ export class ReplyRun {
       this.pending = this.pending.slice(text.length)
       this.content += text
       this.seq += 1
-      publishToUser(this.ownerId, serverFrame('message.delta', { topicId: this.topic.id, messageId: this.message.id, seq: this.seq, text }))
+      appendDelta(this.message.id, this.seq, text)
+      announce.messageDelta(this.ownerId, { topicId: this.topic.id, messageId: this.message.id, seq: this.seq, text })
     }
     this.lastSent = Date.now()
     if (this.lastSent - this.lastSaved >= SAVE_EVERY_MS) {
@@ -94,12 +115,10 @@ export class ReplyRun {
       await this.saving
       const row = await finishMessage(this.message.id, { content: this.content, seq: this.seq, status, error, usage: this.usage })
       // A row that is gone was deleted (message or topic) while streaming: nothing to announce.
-      if (!row) return
-      const message = toMessage(row)
-      if (status === 'failed') publishToUser(this.ownerId, serverFrame('message.failed', { message: { ...message, error: error! } }))
-      else publishToUser(this.ownerId, serverFrame('message.completed', { message: { ...message, ...(status === 'stopped' ? { stopped: true } : {}) } }))
+      if (row) announce.messageEnded(this.ownerId, row)
     }
     finally {
+      unregisterReply(this.message.id)
       this.markDone()
     }
   }
@@ -109,14 +128,30 @@ export function liveRun(messageId: string): ReplyRun | undefined {
   return runs.get(messageId)
 }
 
-export function liveRunsOfTopic(topicId: string): ReplyRun[] {
-  return [...runs.values()].filter(run => run.topic.id === topicId)
+/** Aborts the reply and waits until its final state is stored and announced. */
+async function stopRun(run: ReplyRun, reason = 'stop') {
+  run.controller.abort(reason)
+  await run.finished
 }
 
-/** Aborts the reply and waits until its final state is stored and announced. */
-export async function stopRun(run: ReplyRun) {
-  run.controller.abort('stop')
-  await run.finished
+/**
+ * Stops a reply wherever it is written and waits until it has ended: here directly, on another
+ * instance through the control channel. A reply that nobody writes any more (its instance died)
+ * fails as interrupted with its text so far.
+ */
+export async function stopReply(messageId: string): Promise<void> {
+  const run = runs.get(messageId)
+  if (run) return stopRun(run)
+  if (useRedis() && await isAliveElsewhere(messageId)) {
+    sendControl({ op: 'stop-reply', messageId })
+    const deadline = Date.now() + REMOTE_STOP_WAIT_MS
+    while (Date.now() < deadline) {
+      const row = await findMessage(messageId)
+      if (row?.status !== 'streaming') return
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+  }
+  await failOrphan(messageId)
 }
 
 function failureOf(error: unknown): MessageError {
@@ -125,14 +160,17 @@ function failureOf(error: unknown): MessageError {
   return { code: 'agent_error', message: 'The agent failed while writing this reply.' }
 }
 
-function endOf(signal: AbortSignal): 'complete' | 'stopped' {
-  return signal.aborted && signal.reason !== FULL ? 'stopped' : 'complete'
+/** How a reply whose agent returned or threw after an abort ends: a full one is complete, one cut by a shutdown is interrupted. */
+function finishAborted(run: ReplyRun, signal: AbortSignal): Promise<void> {
+  if (signal.aborted && signal.reason === SHUTDOWN) return run.finish('failed', INTERRUPTED_REPLY)
+  return run.finish(signal.aborted && signal.reason !== FULL ? 'stopped' : 'complete')
 }
 
 /** Streams the agent's reply into `message` in the background; resolves when it has ended. */
 export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageRow, history: Turn[]): ReplyRun {
   const run = new ReplyRun(message, topic)
   runs.set(message.id, run)
+  registerReply({ messageId: message.id, topicId: topic.id, ownerId: topic.ownerId, content: '', seq: 0 })
   const { signal } = run.controller
   const runTool = async (kind: string, input: unknown): Promise<ToolOutcome> => {
     if (!agent.tools.includes(kind)) return { status: 'failed', error: { code: 'tool_unavailable', message: `This agent cannot use ${kind}` } }
@@ -162,20 +200,13 @@ export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageR
           break
         }
       }
-      await run.finish(endOf(signal))
+      await finishAborted(run, signal)
     }
     catch (error) {
-      if (signal.aborted) await run.finish(endOf(signal))
+      if (signal.aborted) await finishAborted(run, signal)
       else await run.finish('failed', failureOf(error))
     }
   })()
     .catch(error => console.error('[reply] could not store the end of a reply', error))
   return run
-}
-
-/** Replies being written for this user in this process (REPLIES_PER_USER counts them). */
-export function liveRunCount(ownerId: string): number {
-  let count = 0
-  for (const run of runs.values()) if (run.ownerId === ownerId) count++
-  return count
 }

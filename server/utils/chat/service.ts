@@ -1,22 +1,24 @@
 // The chat operations behind the socket: every one checks the owner through the storage layer and
-// announces its changes to all of the owner's sockets through the bus.
+// announces its changes (events.ts) to all of the owner's sockets, on every instance. What is being
+// written is read from the database (status 'streaming'), so it holds across instances.
 import { parseSlashCommand } from '#shared/commands'
-import { LIMITS, serverFrame, type ClientPayload, type Message, type Task } from '#shared/protocol'
+import { LIMITS, type ClientPayload, type Message, type Task } from '#shared/protocol'
 import type { MessageRow, TopicRow } from '../../database/schema'
 import { requireAgent } from '../agents/registry'
 import type { AgentRuntime, Turn } from '../agents/types'
-import { publishToUser } from '../bus'
 import { useConfig } from '../config'
 import { AppError, badRequest } from '../errors'
+import { announce } from '../events'
 import { consume, rates } from '../limits'
-import { toMessage, toTask, toTopic } from '../storage/mappers'
-import { allMessages, deleteMessages, insertMessage, messagesFrom, pageMessages, requireMessage } from '../storage/messages'
+import { toMessage, toTask } from '../storage/mappers'
+import { allMessages, countStreamingOfUser, deleteMessages, insertMessage, messagesFrom, pageMessages, requireMessage, streamingMessages } from '../storage/messages'
 import { topicTasks } from '../storage/tasks'
 import { countTopics, deleteTopic, findTopic, insertTopic, requireTopic, retitleTopic, updateTopic } from '../storage/topics'
 import { abortTopicTasks } from '../tasks/queue'
 import { commandAgent } from './commands'
-import { liveRun, liveRunCount, liveRunsOfTopic, runReply, stopRun } from './replies'
+import { catchUp } from './live'
 import { withTopicLock } from './locks'
+import { liveRun, runReply, stopReply } from './replies'
 import { titleFrom } from './titles'
 
 function historyOf(rows: MessageRow[]): Turn[] {
@@ -32,7 +34,7 @@ async function retitle(topic: TopicRow, agent: AgentRuntime) {
   const title = await agent.title(historyOf(rows), AbortSignal.timeout(20_000)).catch(() => null)
   if (!title || title === current.title) return
   const updated = await retitleTopic(topic.ownerId, topic.id, current.title, title.slice(0, LIMITS.titleChars))
-  if (updated) publishToUser(topic.ownerId, serverFrame('topic.updated', { topic: toTopic(updated) }))
+  if (updated) announce.topicUpdated(updated)
 }
 
 /** Creates the assistant message and starts answering the last user message of the topic. */
@@ -42,7 +44,7 @@ async function answer(topic: TopicRow, userText: string) {
   const agent: AgentRuntime = command ? commandAgent(command) : topicAgent
   const history = historyOf(await allMessages(topic.id))
   const assistant = await insertMessage({ topicId: topic.id, role: 'assistant', content: '', status: 'streaming', agentId: topic.agentId })
-  publishToUser(topic.ownerId, serverFrame('message.created', { message: toMessage(assistant) }))
+  announce.messageCreated(topic.ownerId, assistant)
   const run = runReply(agent, topic, assistant, history)
   // Titles are generated after the reply, never in front of it.
   void run.finished
@@ -50,15 +52,15 @@ async function answer(topic: TopicRow, userText: string) {
     .catch(error => console.warn('[title] could not retitle', error))
 }
 
-function assertIdle(topicId: string) {
-  if (liveRunsOfTopic(topicId).length) throw badRequest('A reply is still being written in this topic: stop it or wait for it to finish')
+async function assertIdle(topicId: string) {
+  if ((await streamingMessages(topicId)).length) throw badRequest('A reply is still being written in this topic: stop it or wait for it to finish')
 }
 
 /** Every send, edit and regenerate starts a reply: limited per minute and in number at once. */
 async function admitReply(ownerId: string) {
   await consume(rates.sends, ownerId, 'You are sending messages too fast.')
   const max = useConfig().REPLIES_PER_USER
-  if (liveRunCount(ownerId) >= max) {
+  if (await countStreamingOfUser(ownerId) >= max) {
     throw new AppError('rate_limited', `${max} replies are being written for you right now: wait for one to finish or stop one.`)
   }
 }
@@ -70,7 +72,7 @@ async function admitTopic(ownerId: string) {
 
 async function touchTopic(topic: TopicRow, agentId?: string): Promise<TopicRow> {
   const updated = await updateTopic(topic.ownerId, topic.id, agentId ? { agentId } : {})
-  publishToUser(topic.ownerId, serverFrame('topic.updated', { topic: toTopic(updated) }))
+  announce.topicUpdated(updated)
   return updated
 }
 
@@ -81,69 +83,91 @@ export async function sendMessage(ownerId: string, payload: ClientPayload<'messa
   if (payload.topicId === null) {
     await admitTopic(ownerId)
     topic = await insertTopic(ownerId, { title: titleFrom(payload.text), agentId: payload.agentId })
-    publishToUser(ownerId, serverFrame('topic.created', { topic: toTopic(topic) }))
+    announce.topicCreated(topic)
   }
   else {
     topic = await requireTopic(ownerId, payload.topicId)
   }
   await withTopicLock(topic.id, async () => {
-    assertIdle(topic.id)
+    await assertIdle(topic.id)
     if (payload.topicId !== null) topic = await touchTopic(topic, payload.agentId !== topic.agentId ? payload.agentId : undefined)
     const user = await insertMessage({ topicId: topic.id, role: 'user', content: payload.text, status: 'complete', clientMessageId: payload.clientMessageId })
-    publishToUser(ownerId, serverFrame('message.created', { message: toMessage(user) }))
+    announce.messageCreated(ownerId, user)
     await answer(topic, payload.text)
   })
   return topic
 }
 
-/** A streaming message as this process sees it right now: its text so far and seq. */
-function withLiveState(row: MessageRow): Message {
-  const run = row.status === 'streaming' ? liveRun(row.id) : undefined
-  return run ? { ...toMessage(row), content: run.content, seq: run.seq } : toMessage(row)
+/** A streaming message as it stands right now: its text so far and seq, wherever it is written. */
+async function withLiveState(row: MessageRow): Promise<Message> {
+  if (row.status !== 'streaming') return toMessage(row)
+  const run = liveRun(row.id)
+  const live = run ? { content: run.content, seq: run.seq } : await catchUp(row)
+  return { ...toMessage(row), ...live }
+}
+
+/** A page of history is cut to this many bytes of message text (older messages wait for the next page). */
+const PAGE_BYTES = 1024 * 1024
+
+/** Keeps the newest messages of a page that fit in PAGE_BYTES (at least one). */
+function fitPage(rows: MessageRow[]): MessageRow[] {
+  let bytes = 0
+  let start = rows.length
+  while (start > 0) {
+    bytes += Buffer.byteLength(rows[start - 1]!.content)
+    if (bytes > PAGE_BYTES && start < rows.length) break
+    start--
+  }
+  return rows.slice(start)
 }
 
 export async function openTopic(ownerId: string, payload: ClientPayload<'topic.open'>) {
   const topic = await requireTopic(ownerId, payload.topicId)
-  const [{ rows, hasMore }, taskRows] = await Promise.all([
+  const [page, taskRows] = await Promise.all([
     pageMessages(topic.id, payload.limit ?? LIMITS.historyPage, payload.before),
     payload.before ? Promise.resolve([]) : topicTasks(topic.id),
   ])
-  // Read live state last, after every await: deltas sent before this point have a seq at or below it.
-  const messages = rows.map(withLiveState)
+  const rows = fitPage(page.rows)
+  // Read live state last, after every other await: deltas sent before this point have a seq at or below it.
+  const messages = await Promise.all(rows.map(withLiveState))
   const tasks: Task[] = taskRows.map(toTask)
-  return { topicId: topic.id, messages, tasks, hasMore }
+  return { topicId: topic.id, messages, tasks, hasMore: page.hasMore || rows.length < page.rows.length }
 }
 
 export async function changeTopic(ownerId: string, payload: ClientPayload<'topic.update'>) {
   if (payload.agentId) requireAgent(payload.agentId)
   const topic = await updateTopic(ownerId, payload.topicId, { title: payload.title, agentId: payload.agentId })
-  publishToUser(ownerId, serverFrame('topic.updated', { topic: toTopic(topic) }))
+  announce.topicUpdated(topic)
+}
+
+/** Stops every reply of the topic still being written, on any instance, and waits for their ends. */
+async function stopRepliesOf(topicId: string) {
+  await Promise.all((await streamingMessages(topicId)).map(row => stopReply(row.id)))
 }
 
 export async function removeTopic(ownerId: string, payload: ClientPayload<'topic.delete'>) {
   const topic = await requireTopic(ownerId, payload.topicId)
   await withTopicLock(topic.id, async () => {
     abortTopicTasks(topic.id)
-    await Promise.all(liveRunsOfTopic(topic.id).map(stopRun))
+    await stopRepliesOf(topic.id)
     await deleteTopic(ownerId, topic.id)
   })
-  publishToUser(ownerId, serverFrame('topic.deleted', { topicId: topic.id }))
+  announce.topicDeleted(ownerId, topic.id)
 }
 
 export async function stopMessage(ownerId: string, payload: ClientPayload<'message.stop'>) {
   const topic = await requireTopic(ownerId, payload.topicId)
   const message = await requireMessage(topic.id, payload.messageId)
-  const run = liveRun(message.id)
-  if (message.role !== 'assistant' || !run) throw badRequest('That message is not being written, so it cannot be stopped')
-  await stopRun(run)
+  if (message.role !== 'assistant' || message.status !== 'streaming') throw badRequest('That message is not being written, so it cannot be stopped')
+  await stopReply(message.id)
 }
 
 /** Deletes `from` and every later message of the topic, stopping any that still streams. */
 async function truncateFrom(topic: TopicRow, from: MessageRow) {
-  await Promise.all(liveRunsOfTopic(topic.id).map(stopRun))
+  await stopRepliesOf(topic.id)
   const doomed = await messagesFrom(topic.id, from.position, true)
   await deleteMessages(topic.id, doomed.map(m => m.id))
-  publishToUser(topic.ownerId, serverFrame('message.deleted', { topicId: topic.id, messageIds: doomed.map(m => m.id) }))
+  announce.messagesDeleted(topic.ownerId, topic.id, doomed.map(m => m.id))
 }
 
 export async function regenerateMessage(ownerId: string, payload: ClientPayload<'message.regenerate'>) {
@@ -167,7 +191,7 @@ export async function editMessage(ownerId: string, payload: ClientPayload<'messa
     if (message.role !== 'user') throw badRequest('Only your own messages can be edited')
     await truncateFrom(topic, message)
     const replaced = await insertMessage({ topicId: topic.id, role: 'user', content: payload.text, status: 'complete', clientMessageId: message.clientMessageId ?? undefined })
-    publishToUser(ownerId, serverFrame('message.created', { message: toMessage(replaced) }))
+    announce.messageCreated(ownerId, replaced)
     await answer(await touchTopic(topic), payload.text)
   })
 }
@@ -176,9 +200,8 @@ export async function removeMessage(ownerId: string, payload: ClientPayload<'mes
   const topic = await requireTopic(ownerId, payload.topicId)
   await withTopicLock(topic.id, async () => {
     const message = await requireMessage(topic.id, payload.messageId)
-    const run = liveRun(message.id)
-    if (run) await stopRun(run)
+    if (message.status === 'streaming') await stopReply(message.id)
     await deleteMessages(topic.id, [message.id])
-    publishToUser(ownerId, serverFrame('message.deleted', { topicId: topic.id, messageIds: [message.id] }))
+    announce.messagesDeleted(ownerId, topic.id, [message.id])
   })
 }

@@ -1,6 +1,6 @@
 // Messages of a topic, in insertion order. Callers check the topic's owner first (requireTopic).
-import { and, asc, desc, eq, gt, gte, inArray, lt } from 'drizzle-orm'
-import { messages, type MessageRow } from '../../database/schema'
+import { and, asc, count, desc, eq, gt, gte, inArray, lt } from 'drizzle-orm'
+import { messages, topics, type MessageRow } from '../../database/schema'
 import type { MessageError, Usage } from '#shared/protocol'
 import { useDb } from '../db'
 import { notFound } from '../errors'
@@ -70,6 +70,47 @@ export async function finishMessage(
   return row
 }
 
+export const INTERRUPTED_REPLY: MessageError = { code: 'interrupted', message: 'The server stopped while this reply was being written. Regenerate to try again.' }
+
+export async function findMessage(messageId: string): Promise<MessageRow | undefined> {
+  const db = await useDb()
+  const [row] = await db.select().from(messages).where(eq(messages.id, messageId)).limit(1)
+  return row
+}
+
+/** Replies of the topic still being written (by any instance). */
+export async function streamingMessages(topicId: string): Promise<MessageRow[]> {
+  const db = await useDb()
+  return db.select().from(messages).where(and(eq(messages.topicId, topicId), eq(messages.status, 'streaming')))
+}
+
+/** Replies being written for the user right now, on every instance (REPLIES_PER_USER counts them). */
+export async function countStreamingOfUser(ownerId: string): Promise<number> {
+  const db = await useDb()
+  const [row] = await db.select({ value: count() }).from(messages).innerJoin(topics, eq(messages.topicId, topics.id)).where(and(eq(topics.ownerId, ownerId), eq(messages.status, 'streaming')))
+  return row?.value ?? 0
+}
+
+/** Replies silent (no checkpoint) since `before`, still marked streaming: candidates for orphans. */
+export async function silentStreamingMessages(before: Date, limit = 50): Promise<MessageRow[]> {
+  const db = await useDb()
+  return db.select().from(messages).where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, before))).limit(limit)
+}
+
+/**
+ * Fails a reply whose writer is gone, keeping `content` (its text so far). Only a row still
+ * streaming changes, so when several instances try, exactly one writes the outcome.
+ */
+export async function failOrphanedMessage(messageId: string, content: string, seq: number): Promise<MessageRow | undefined> {
+  const db = await useDb()
+  const [row] = await db
+    .update(messages)
+    .set({ status: 'failed', content, seq, error: INTERRUPTED_REPLY, updatedAt: new Date() })
+    .where(and(eq(messages.id, messageId), eq(messages.status, 'streaming')))
+    .returning()
+  return row
+}
+
 /** Replies left streaming by a process that died: they can never finish, so they fail visibly. */
 export async function failInterruptedMessages(olderThan: Date): Promise<number> {
   const db = await useDb()
@@ -77,7 +118,7 @@ export async function failInterruptedMessages(olderThan: Date): Promise<number> 
     .update(messages)
     .set({
       status: 'failed',
-      error: { code: 'interrupted', message: 'The server stopped while this reply was being written. Regenerate to try again.' },
+      error: INTERRUPTED_REPLY,
       updatedAt: new Date(),
     })
     .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, olderThan)))

@@ -22,6 +22,13 @@ export async function findTopic(ownerId: string, topicId: string): Promise<Topic
   return row
 }
 
+/** A topic by id alone, for work that already knows it is allowed (a reaper failing an orphaned reply). */
+export async function findTopicById(topicId: string): Promise<TopicRow | undefined> {
+  const db = await useDb()
+  const [row] = await db.select().from(topics).where(eq(topics.id, topicId)).limit(1)
+  return row
+}
+
 export async function requireTopic(ownerId: string, topicId: string): Promise<TopicRow> {
   const row = await findTopic(ownerId, topicId)
   if (!row) throw notFound('Topic')
