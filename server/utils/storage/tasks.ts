@@ -1,5 +1,5 @@
 // Task rows. Ownership is by owner id on the row, so task.cancel needs no topic id.
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { and, asc, count, eq, inArray } from 'drizzle-orm'
 import { tasks, type TaskRow } from '../../database/schema'
 import type { MessageError, TaskResult, TaskStatus } from '#shared/protocol'
 import { useDb } from '../db'
@@ -17,6 +17,20 @@ export async function requireTask(ownerId: string, taskId: string): Promise<Task
   const [row] = await db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.ownerId, ownerId))).limit(1)
   if (!row) throw notFound('Task')
   return row
+}
+
+/** A task by id, for the worker that runs it (the owner was checked when it was started). */
+export async function findTask(taskId: string): Promise<TaskRow | undefined> {
+  const db = await useDb()
+  const [row] = await db.select().from(tasks).where(eq(tasks.id, taskId)).limit(1)
+  return row
+}
+
+/** Tasks of the user still waiting or running, on any instance. */
+export async function countActiveTasks(ownerId: string): Promise<number> {
+  const db = await useDb()
+  const [row] = await db.select({ value: count() }).from(tasks).where(and(eq(tasks.ownerId, ownerId), inArray(tasks.status, ['pending', 'running'])))
+  return row?.value ?? 0
 }
 
 export async function topicTasks(topicId: string, limit = 100): Promise<TaskRow[]> {
