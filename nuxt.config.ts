@@ -1,4 +1,5 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
+import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
@@ -41,6 +42,12 @@ export default defineNuxtConfig({
   compatibilityDate: '2025-07-15',
   nitro: {
     experimental: { websocket: true },
+    hooks: {
+      // `node .output/server/worker.mjs`: the same server as a task worker only (APP_ROLE=worker).
+      compiled(nitro) {
+        writeFileSync(join(nitro.options.output.serverDir, 'worker.mjs'), '// Runs the server as a task worker only (docs/deploy.md).\nprocess.env.APP_ROLE = \'worker\'\nawait import(\'./index.mjs\')\n')
+      },
+    },
     serverAssets: [{ baseName: 'migrations', dir: './database/migrations' }],
     // PGlite and QuickJS load their WebAssembly from their own package folders at run time.
     externals: { external: ['@electric-sql/pglite', 'quickjs-emscripten'], traceInclude: [mathjsEntry] },

@@ -3,7 +3,11 @@
 import { initAgents } from '../utils/agents/registry'
 import { ConfigError, useConfig } from '../utils/config'
 import { closeDatabase, loadMigrations, useDbHandle } from '../utils/db'
-import { closeSockets } from '../utils/connections'
+import { closeBus, closeSocketsEverywhere } from '../utils/bus'
+import { instanceId, startLiveRegistry } from '../utils/chat/live'
+import { onShutdown } from '../utils/lifecycle'
+import { closeRedis } from '../utils/redis'
+import { startTaskQueue } from '../utils/tasks/queue'
 import { initSessionSecret, readSession } from '../utils/identity'
 import { deleteSession } from '../utils/storage/users'
 import { CLOSE } from '#shared/protocol'
@@ -22,14 +26,19 @@ async function start() {
   const database = await useDbHandle()
   const { kind } = database
   await database.migrate(await loadMigrations(readMigrationAsset))
-  // With the embedded database this process is the only writer, so every streaming row is orphaned;
-  // with Postgres other instances may be writing, so only rows silent for a minute are.
-  const orphanedBefore = kind === 'pglite' ? new Date(Date.now() + 1000) : new Date(Date.now() - 60_000)
-  const messages = await failInterruptedMessages(orphanedBefore)
-  const tasks = kind === 'pglite' ? await failInterruptedTasks() : 0
-  if (messages || tasks) console.info(`[startup] marked ${messages} interrupted repl${messages === 1 ? 'y' : 'ies'} and ${tasks} task(s) as failed`)
-  if (config.REDIS_URL) console.warn('[startup] REDIS_URL is set: /api/health checks Redis, but events and tasks still run in this process only (the Redis bus and BullMQ queue are not built yet), so run a single instance')
-  console.info(`[startup] database: ${kind}${kind === 'pglite' ? ` in ${config.DATA_DIR}` : ''}; guest timeout: ${config.SESSION_TIMEOUT_MINUTES} min`)
+  // Without Redis there is one instance: whatever was left streaming or running belongs to a process
+  // that died. With Redis, other instances may be writing: the live registry finds orphans by their
+  // missing heartbeats, and BullMQ fails the jobs of dead workers.
+  if (!config.REDIS_URL) {
+    const messages = await failInterruptedMessages(new Date(Date.now() + 1000))
+    const tasks = await failInterruptedTasks()
+    if (messages || tasks) console.info(`[startup] marked ${messages} interrupted repl${messages === 1 ? 'y' : 'ies'} and ${tasks} task(s) as failed`)
+  }
+  if (config.APP_ROLE !== 'web' || !config.REDIS_URL) startTaskQueue()
+  const stopLive = startLiveRegistry()
+  onShutdown('close', 'live replies', stopLive)
+  const role = config.REDIS_URL ? `, role ${config.APP_ROLE}, instance ${instanceId()}` : ''
+  console.info(`[startup] database: ${kind}${kind === 'pglite' ? ` in ${config.DATA_DIR}` : ''}; bus and tasks: ${config.REDIS_URL ? 'Redis' : 'in process'}${role}; guest timeout: ${config.SESSION_TIMEOUT_MINUTES} min`)
 }
 
 export default defineNitroPlugin((nitro) => {
@@ -52,7 +61,7 @@ export default defineNitroPlugin((nitro) => {
     const session = await readSession(event)
     if (!session) return
     await deleteSession(session.sessionId)
-    closeSockets(session.user.id, [session.sessionId], CLOSE.policy, 'Signed out')
+    closeSocketsEverywhere(session.user.id, [session.sessionId], CLOSE.policy, 'Signed out')
   })
   const work = start()
   setStartup(work)
@@ -60,5 +69,10 @@ export default defineNitroPlugin((nitro) => {
     console.error('[startup] failed:', error instanceof Error ? error.message : error)
     process.exit(1)
   })
-  nitro.hooks.hook('close', closeDatabase)
+  // After every other close step (tasks, replies): the connections they used go last.
+  nitro.hooks.hook('close', async () => {
+    await closeBus()
+    await closeRedis()
+    await closeDatabase()
+  })
 })

@@ -1,26 +1,40 @@
-// The background loop that removes idle guest sessions.
-import { sweepIdleGuests, sweepIntervalMs } from '../utils/cleanup'
+// The background loop that removes idle guest sessions (once per cluster), and keeps this
+// instance's connected users active.
+import { instanceId } from '../utils/chat/live'
+import { sweepIdleGuests, sweepIntervalMs, takeSweepLease, touchConnectedUsers, touchIntervalMs } from '../utils/cleanup'
 import { useConfig } from '../utils/config'
 import { whenReady } from '../utils/startup'
 
-export default defineNitroPlugin((nitro) => {
-  const timeout = useConfig().SESSION_TIMEOUT_MINUTES
-  let sweeping = false
+function repeat(ms: number, work: () => Promise<void>): ReturnType<typeof setInterval> {
+  let running = false
   const timer = setInterval(async () => {
-    if (sweeping) return
-    sweeping = true
+    if (running) return
+    running = true
     try {
       await whenReady()
-      const removed = await sweepIdleGuests(timeout)
-      if (removed.length) console.info(`[cleanup] removed ${removed.length} idle guest session(s)`)
+      await work()
     }
     catch (error) {
-      console.error('[cleanup] sweep failed', error)
+      console.error('[cleanup] failed', error)
     }
     finally {
-      sweeping = false
+      running = false
     }
-  }, sweepIntervalMs(timeout))
+  }, ms)
   timer.unref()
-  nitro.hooks.hook('close', () => clearInterval(timer))
+  return timer
+}
+
+export default defineNitroPlugin((nitro) => {
+  const timeout = useConfig().SESSION_TIMEOUT_MINUTES
+  const interval = sweepIntervalMs(timeout)
+  const timers = [
+    repeat(touchIntervalMs(timeout), () => touchConnectedUsers()),
+    repeat(interval, async () => {
+      if (!(await takeSweepLease(interval, instanceId()))) return
+      const removed = await sweepIdleGuests(timeout)
+      if (removed.length) console.info(`[cleanup] removed ${removed.length} idle guest session(s)`)
+    }),
+  ]
+  nitro.hooks.hook('close', () => timers.forEach(clearInterval))
 })

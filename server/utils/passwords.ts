@@ -5,7 +5,7 @@ import { hash, verify } from '@node-rs/argon2'
 // algorithm 2 is Argon2id: the package's enum is a const enum that isolated modules cannot import.
 const OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
 
-export function hashPassword(password: string): Promise<string> {
+export function argon2idHash(password: string): Promise<string> {
   return hash(password, OPTIONS)
 }
 
@@ -16,7 +16,7 @@ let dummyHash: Promise<string> | undefined
  * guest), a dummy hash is checked instead, so that the answer takes as long either way.
  */
 export async function passwordMatches(stored: string | null | undefined, password: string): Promise<boolean> {
-  dummyHash ??= hashPassword('not the password of anyone')
+  dummyHash ??= argon2idHash('not the password of anyone')
   const ok = await verify(stored ?? await dummyHash, password).catch(() => false)
   return ok && !!stored
 }
