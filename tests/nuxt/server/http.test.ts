@@ -99,7 +99,7 @@ describe('HTTP', () => {
     const stranger = await getCookie(server.url)
     const foreign = await fetch(`${server.url}/api/topics/${topicId}`, { headers: { cookie: stranger } })
     expect(foreign.status).toBe(404)
-    expect(await foreign.json()).toMatchObject({ data: { code: 'not_found' } })
+    expect(await foreign.json()).toEqual({ code: 'not_found', message: 'Topic not found' })
     const unknown = await fetch(`${server.url}/api/topics/tp_doesnotexist`, { headers: { cookie: owner.cookie } })
     expect(unknown.status).toBe(404)
   })
