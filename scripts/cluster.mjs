@@ -168,16 +168,18 @@ async function stopProcesses(procs) {
 }
 
 /** Starts one process of the built server with its own name, port and data dir. */
-function startProcess({ name, index, entry, port, host, env }) {
+function startProcess({ name, index, entry, port, host, env, detached }) {
   const dataDir = join(clusterDir, name)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const child = spawn(process.execPath, [entry], {
     cwd: root,
     env: { ...env, PORT: String(port), HOST: host, INSTANCE_ID: name, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: a Ctrl-C in the terminal reaches only this script, which then sends
-    // each child one SIGTERM (a second signal would cut Nitro's graceful shutdown short).
-    detached: true,
+    // From the command line each child gets its own process group: a Ctrl-C in the terminal then
+    // reaches only this script, which sends each child one SIGTERM (a second signal would cut
+    // Nitro's graceful shutdown short). From code, children stay in the caller's group so they
+    // cannot outlive a test runner that dies.
+    detached,
   })
   spawned.add(child)
   child.once('exit', () => spawned.delete(child))
@@ -197,8 +199,8 @@ async function waitHealthy(proc) {
   }
 }
 
-function runBuild() {
-  console.info('[cluster] no build in .output: running `npm run build`…')
+function runBuild(reason) {
+  console.info(`[cluster] ${reason}: running \`npm run build\`…`)
   return new Promise((done, fail) => {
     const child = spawn('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
     child.on('error', fail)
@@ -209,14 +211,16 @@ function runBuild() {
 /**
  * Starts the cluster and resolves once every process is healthy and the proxy listens.
  * Options: instances (2), workers (0), port of the proxy (3000; 0 = any), host (127.0.0.1),
- * build (true: build when .output is missing; 'always': rebuild), env (extra variables for every process).
+ * build (true: build when .output is missing; 'always': rebuild; false: fail without a build),
+ * env (extra variables for every process), detached (own process groups: for the command line).
  */
-export async function startCluster({ instances = 2, workers = 0, port = 3000, host = '127.0.0.1', build = true, env: extraEnv = {} } = {}) {
+export async function startCluster({ instances = 2, workers = 0, port = 3000, host = '127.0.0.1', build = true, env: extraEnv = {}, detached = false } = {}) {
   if (!Number.isInteger(instances) || instances < 1) throw new ClusterError('--instances must be a whole number of at least 1')
   if (!Number.isInteger(workers) || workers < 0) throw new ClusterError('--workers must be a whole number of at least 0')
-  if (build === 'always' || !existsSync(serverEntry)) {
+  if (build === 'always') await runBuild('--build')
+  else if (!existsSync(serverEntry)) {
     if (!build) throw new ClusterError('No build in .output: run `npm run build` first')
-    await runBuild()
+    await runBuild('no build in .output')
   }
   if (workers > 0 && !existsSync(workerEntry)) {
     throw new ClusterError('--workers needs .output/server/worker.mjs, the separate worker entry, which this build does not have yet (it comes with the Redis task queue). Run without --workers: every instance runs its own tasks.')
@@ -257,7 +261,7 @@ export async function startCluster({ instances = 2, workers = 0, port = 3000, ho
   }
   try {
     const start = (name, index, entry, extra = {}) => {
-      const proc = startProcess({ name, index, entry, port: ports[index], host, env: { ...env, ...extra } })
+      const proc = startProcess({ name, index, entry, port: ports[index], host, env: { ...env, ...extra }, detached })
       procs.push(proc)
       proc.child.on('exit', (code, signal) => {
         if (!stopping) console.warn(`[cluster] ${name} exited (${code ?? signal}); the proxy skips it`)
@@ -333,6 +337,7 @@ async function main() {
       port: Number(options.port),
       host: options.host,
       build: options.build ? 'always' : true,
+      detached: true,
     })
   }
   catch (error) {
