@@ -35,9 +35,22 @@ export function loadHighlighter(): Promise<void> {
   return loading
 }
 
+// Shiki's grammars are quadratic in the length of one token (an 8,000-letter identifier costs seconds),
+// so long lines are not tokenised, and each rendering highlights a bounded amount of code; the rest
+// is shown plain. This bounds the main thread's time per message in SSR and in the browser.
+const MAX_LINE_CHARS = 300
+const BUDGET_CHARS = 12_000
+let budget = BUDGET_CHARS
+
+/** Called before each rendering: its code blocks share one highlighting budget. */
+export function resetHighlightBudget() {
+  budget = BUDGET_CHARS
+}
+
 /** A highlighted `<pre>` for markdown-it's `highlight` option, or '' to let markdown-it render it plain. */
 export function highlightCode(code: string, lang: string): string {
   const name = LANG_ALIASES[lang] ?? lang
-  if (!highlighter || !name || !highlighter.getLoadedLanguages().includes(name)) return ''
-  return highlighter.codeToHtml(code, { lang: name, themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false })
+  if (!highlighter || !name || !highlighter.getLoadedLanguages().includes(name) || code.length > budget) return ''
+  budget -= code.length
+  return highlighter.codeToHtml(code, { lang: name, themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false, tokenizeMaxLineLength: MAX_LINE_CHARS })
 }

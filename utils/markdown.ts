@@ -4,7 +4,7 @@
 // and URLs this renderer emits. Images are never loaded on render: they become links to open by hand.
 import MarkdownIt from 'markdown-it'
 import type { Token } from 'markdown-it'
-import { highlightCode, loadHighlighter } from './highlight'
+import { highlightCode, loadHighlighter, resetHighlightBudget } from './highlight'
 import { loadSanitizer, sanitizeHtml } from './sanitize'
 
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, highlight: highlightCode })
@@ -53,6 +53,7 @@ export function renderMarkdown(source: string, cacheKey?: string): string {
   const key = !import.meta.client && cacheKey ? `${cacheKey}\n${source}` : null
   const cached = key === null ? undefined : fromCache(key)
   if (cached !== undefined) return cached
+  resetHighlightBudget()
   const html = sanitizeHtml(md.render(source))
   if (html === null) return `<p>${escape(source)}</p>`
   if (key !== null) remember(key, html)

@@ -184,3 +184,29 @@ describe('renderMarkdown: the server cache', () => {
     expect(renderMarkdown('**two**', 'msg_cache')).toBe('<p><strong>two</strong></p>\n')
   })
 })
+
+describe('renderMarkdown: highlighting cannot be made slow', () => {
+  const time = (source: string) => {
+    const started = performance.now()
+    const html = renderMarkdown(source)
+    return { ms: performance.now() - started, html }
+  }
+
+  it('a 32,000-character message of long identifiers in a js block renders in well under a second', () => {
+    // Unbounded, Shiki takes about 37 s on this (quadratic in the length of one token).
+    const oneLine = time(`\`\`\`js\n${'a'.repeat(31_990)}\n\`\`\``)
+    expect(oneLine.ms).toBeLessThan(1_000)
+    expect(oneLine.html).toContain('<pre')
+    const manyLines = time(`\`\`\`js\n${Array.from({ length: 80 }, () => 'b'.repeat(299)).join('\n')}\n\`\`\``)
+    expect(manyLines.ms).toBeLessThan(1_000)
+    const manyBlocks = time(Array.from({ length: 40 }, () => `\`\`\`ts\n${'c'.repeat(790)}\n\`\`\``).join('\n'))
+    expect(manyBlocks.ms).toBeLessThan(1_000)
+  })
+
+  it('still highlights ordinary code, and a block past the budget is shown plain', () => {
+    expect(renderMarkdown('```js\nconst total = items.reduce((a, b) => a + b, 0)\n```')).toContain('--shiki-light')
+    const big = renderMarkdown(`\`\`\`js\n${'let x = 1\n'.repeat(1_500)}\`\`\``)
+    expect(big).not.toContain('--shiki-light')
+    expect(big).toContain('let x = 1')
+  })
+})
