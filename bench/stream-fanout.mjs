@@ -13,87 +13,10 @@
 // Loopback only; everything stops by itself (a hard limit kills it all after --max-seconds).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { isMainThread, parentPort, Worker } from 'node:worker_threads'
+import { askFake, now, startFakeProvider } from './fake-openai.mjs'
 import WebSocket from 'ws'
-
-/** Milliseconds on a clock that the worker and the main thread share (epoch based, sub-ms). */
-const now = () => performance.timeOrigin + performance.now()
-
-// -- the fake provider (worker thread) ------------------------------------------------------------
-
-function runFakeProvider() {
-  let config = { rate: 300, tokens: 900 }
-  /** user key -> emission time of each token */
-  let emits = new Map()
-  const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_766_000_000, model: 'bench-1', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
-
-  const server = createServer((req, res) => {
-    let raw = ''
-    req.on('data', (data) => {
-      raw += data
-    })
-    req.on('end', () => {
-      const body = JSON.parse(raw)
-      const last = body.messages.filter(m => m.role === 'user').at(-1)
-      const text = typeof last?.content === 'string' ? last.content : (last?.content ?? []).map(p => p.text ?? '').join('')
-      if (!body.stream) {
-        // generateText: the topic title after the first exchange.
-        res.writeHead(200, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ id: 'chatcmpl-title', object: 'chat.completion', created: 1_766_000_000, model: 'bench-1', choices: [{ index: 0, message: { role: 'assistant', content: 'Benchmark chat' }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 } }))
-        return
-      }
-      const user = /\bu(\d+)\b/.exec(text)?.[1] ?? 'unknown'
-      const { rate, tokens } = config
-      const times = new Float64Array(tokens)
-      emits.set(user, times)
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
-      res.write(chunk({ role: 'assistant', content: '' }))
-      let closed = false
-      let timer
-      // The response's close, not the request's (that one fires once the body is read).
-      res.on('close', () => {
-        closed = true
-        clearTimeout(timer)
-      })
-      const interval = 1000 / rate
-      const start = performance.now()
-      let i = 0
-      const tick = () => {
-        if (closed) return
-        // Every token whose time has come, each in its own write.
-        while (i < tokens && start + i * interval <= performance.now()) {
-          res.write(chunk({ content: `w${i} ` }))
-          times[i] = now()
-          i++
-        }
-        if (i < tokens) {
-          timer = setTimeout(tick, Math.max(0, start + i * interval - performance.now()))
-          return
-        }
-        res.write(chunk({}, 'stop'))
-        res.write(`data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_766_000_000, model: 'bench-1', choices: [], usage: { prompt_tokens: 12, completion_tokens: tokens, total_tokens: tokens + 12 } })}\n\n`)
-        res.end('data: [DONE]\n\n')
-      }
-      tick()
-    })
-  })
-
-  parentPort.on('message', (message) => {
-    if (message.type === 'config') {
-      config = message.config
-      emits = new Map()
-      parentPort.postMessage({ type: 'configured' })
-    }
-    else if (message.type === 'emits') {
-      parentPort.postMessage({ type: 'emits', emits: Object.fromEntries(emits) })
-    }
-  })
-  server.listen(0, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }))
-}
 
 // -- the benchmark (main thread) ------------------------------------------------------------------
 
@@ -119,18 +42,6 @@ function cpuSeconds(pid) {
   catch {
     return Number.NaN
   }
-}
-
-function request(worker, message, reply) {
-  return new Promise((done) => {
-    const onMessage = (answer) => {
-      if (answer.type !== reply) return
-      worker.off('message', onMessage)
-      done(answer)
-    }
-    worker.on('message', onMessage)
-    worker.postMessage(message)
-  })
 }
 
 async function startApp(root, env) {
@@ -221,7 +132,7 @@ function openSocket(url, cookie, user) {
 async function scenario(app, worker, { rate, sockets, perUser, seconds }) {
   const users = Math.max(1, Math.round(sockets / perUser))
   const tokens = Math.round(rate * seconds)
-  await request(worker, { type: 'config', config: { rate, tokens } }, 'configured')
+  await askFake(worker, { type: 'config', config: { rate, tokens } }, 'configured')
 
   const cookies = await Promise.all(Array.from({ length: users }, () => newUser(app.url)))
   const opened = []
@@ -241,7 +152,7 @@ async function scenario(app, worker, { rate, sockets, perUser, seconds }) {
   const endedAt = Math.max(...all.map(s => s.finishedAt))
   const serverCpu = cpuSeconds(app.child.pid) - cpuBefore
   const load = loadavg()[0]
-  const { emits } = await request(worker, { type: 'emits' }, 'emits')
+  const { emits } = await askFake(worker, { type: 'emits' }, 'emits')
 
   const expected = Array.from({ length: tokens }, (_, i) => `w${i} `).join('')
   const latencies = []
@@ -328,7 +239,7 @@ async function main() {
   const maxSeconds = Number(option('max-seconds', '300'))
 
   const dir = mkdtempSync(join(tmpdir(), 'stream-fanout-'))
-  const worker = new Worker(new URL(import.meta.url))
+  const { worker, port } = await startFakeProvider()
   let app
   const cleanup = () => {
     app?.child.kill('SIGKILL')
@@ -342,7 +253,6 @@ async function main() {
   }, maxSeconds * 1000)
 
   try {
-    const { port } = await new Promise(done => worker.once('message', done))
     const agentsFile = join(dir, 'agents.json')
     writeFileSync(agentsFile, JSON.stringify([{ id: 'bench', name: 'Bench', provider: 'openai-compatible', model: 'bench-1', baseURL: `http://127.0.0.1:${port}/v1` }]))
     console.log(`fake provider on 127.0.0.1:${port}; starting the server (fresh DATA_DIR)…`)
@@ -374,5 +284,4 @@ async function main() {
   }
 }
 
-if (!isMainThread) runFakeProvider()
-else await main()
+await main()

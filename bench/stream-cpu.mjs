@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Streaming cost: the app consuming N provider streams at once and fanning their deltas out to the
+// users' sockets, against a bare script that consumes the same N streams from the same fake provider
+// through the AI SDK with no app around it. Compares CPU seconds (target: app ≤ 1.25× bare), and
+// checks every reply: all its text, deltas in seq order with no gap, and the latency each token
+// gained between the provider's write and the client's receipt (target p99 < 50 ms below saturation).
+//
+//   npm run build && node bench/stream-cpu.mjs [--replies=100,1000] [--rate=10] [--seconds=4]
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import WebSocket from 'ws'
+import { askFake, now, startFakeProvider } from './fake-openai.mjs'
+import { arg, cpuSeconds, fmt, guestCookie, hardLimit, percentile, root, sleep, startApp, table } from './lib.mjs'
+
+const replyCounts = arg('replies', '100,1000').split(',').map(Number)
+const rate = Number(arg('rate', '10'))
+const seconds = Number(arg('seconds', '4'))
+const REPLIES_PER_USER = 10
+const running = []
+hardLimit(Number(arg('max-seconds', '420')), () => Promise.all(running.map(p => p.stop())))
+
+function bare(providerUrl, replies, offset) {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(root, 'bench/servers/sdk-consumer.mjs')], { env: { ...process.env, PROVIDER_URL: providerUrl, REPLIES: String(replies), OFFSET: String(offset) }, stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.on('data', d => (out += d))
+    child.once('exit', code => (code === 0 ? done(JSON.parse(out)) : fail(new Error(`sdk-consumer exited ${code}`))))
+  })
+}
+
+/** One socket of a user, collecting its replies' deltas (token index → arrival) and their ends. */
+function userSocket(app, cookie) {
+  const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws`, { headers: { cookie, origin: app.url }, perMessageDeflate: false })
+  const replies = new Map()
+  const state = { ws, replies, problems: [] }
+  state.ready = new Promise((done, fail) => {
+    ws.once('error', fail)
+    ws.on('message', (data) => {
+      const at = now()
+      const frame = JSON.parse(String(data))
+      if (frame.type === 'session.ready') return done()
+      if (frame.type === 'error') return state.problems.push(frame.payload.message)
+      if (frame.type === 'message.created' && frame.payload.message.role === 'assistant') replies.set(frame.payload.message.id, { seq: 0, text: '', arrivals: [], end: null })
+      if (frame.type === 'message.delta') {
+        const reply = replies.get(frame.payload.messageId)
+        if (!reply) return
+        if (frame.payload.seq !== reply.seq + 1) state.problems.push(`seq ${frame.payload.seq} after ${reply.seq}`)
+        reply.seq = frame.payload.seq
+        reply.text += frame.payload.text
+        for (const match of frame.payload.text.matchAll(/w(\d+) /g)) reply.arrivals.push([Number(match[1]), at])
+      }
+      if (frame.type === 'message.completed' || frame.type === 'message.failed') {
+        const reply = replies.get(frame.payload.message.id)
+        if (reply) reply.end = frame.payload.message
+      }
+    })
+  })
+  return state
+}
+
+async function appRun(app, worker, replies, offset) {
+  const users = Math.ceil(replies / REPLIES_PER_USER)
+  const cookies = await Promise.all(Array.from({ length: users }, () => guestCookie(app.url)))
+  const sockets = cookies.map(cookie => userSocket(app, cookie))
+  await Promise.all(sockets.map(s => s.ready))
+  const cpu0 = cpuSeconds(app.pid)
+  const t0 = now()
+  for (let i = 0; i < replies; i++) {
+    const socket = sockets[Math.floor(i / REPLIES_PER_USER)]
+    socket.ws.send(JSON.stringify({ type: 'message.send', payload: { topicId: null, agentId: 'bench', text: `bench u${offset + i}`, clientMessageId: `b-${offset + i}` } }))
+  }
+  const all = () => sockets.flatMap(s => [...s.replies.values()])
+  while (all().length < replies || all().some(r => !r.end)) await sleep(50)
+  const cpu = cpuSeconds(app.pid) - cpu0
+  const wall = (now() - t0) / 1000
+  const { emits } = await askFake(worker, { type: 'emits' }, 'emits')
+  const expected = Array.from({ length: rate * seconds }, (_, i) => `w${i} `).join('')
+  const latencies = []
+  let complete = 0
+  for (const socket of sockets) {
+    for (const reply of socket.replies.values()) {
+      if (reply.end?.status === 'complete' && reply.end.content === expected && reply.text === expected) complete++
+    }
+  }
+  // Which fake stream fed which reply: the provider keys its token times by the u<k> of the prompt.
+  for (const [key, times] of Object.entries(emits)) {
+    const index = Number(key) - offset
+    const socket = sockets[Math.floor(index / REPLIES_PER_USER)]
+    if (!socket) continue
+    // Replies of a user arrive in the order they were sent; the k-th reply of the socket is this one.
+    const reply = [...socket.replies.values()][index % REPLIES_PER_USER]
+    for (const [i, at] of reply?.arrivals ?? []) latencies.push(at - times[i])
+  }
+  latencies.sort((a, b) => a - b)
+  for (const socket of sockets) socket.ws.terminate()
+  return { cpu, wall, complete, problems: sockets.flatMap(s => s.problems), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+}
+
+const { worker, port } = await startFakeProvider()
+const providerUrl = `http://127.0.0.1:${port}/v1`
+const dir = mkdtempSync(join(tmpdir(), 'stream-cpu-'))
+const agentsFile = join(dir, 'agents.json')
+writeFileSync(agentsFile, JSON.stringify([{ id: 'bench', name: 'Bench', provider: 'openai-compatible', model: 'bench-1', baseURL: providerUrl }]))
+const app = await startApp({ env: { AGENTS_FILE: agentsFile } })
+running.push(app)
+await askFake(worker, { type: 'config', config: { rate, tokens: rate * seconds } }, 'configured')
+
+// Untimed warm-up of both (JIT, connection pools).
+await bare(providerUrl, 20, 900_000)
+await appRun(app, worker, 20, 800_000)
+
+const rows = []
+let offset = 0
+for (const replies of replyCounts) {
+  offset += 10_000
+  const b = await bare(providerUrl, replies, offset)
+  offset += 10_000
+  const a = await appRun(app, worker, replies, offset)
+  rows.push([replies, `${rate}/s × ${seconds} s`, fmt(b.cpuSeconds, 2), fmt(a.cpu, 2), fmt(a.cpu / b.cpuSeconds, 2), fmt(b.wallSeconds, 1), fmt(a.wall, 1), `${fmt(a.p50, 1)} / ${fmt(a.p99, 1)}`, `${a.complete}/${replies}`, a.problems.length ? a.problems.slice(0, 3).join('; ') : 'none'])
+  console.error(`[stream-cpu] ${replies} replies: bare ${fmt(b.cpuSeconds, 2)} s CPU, app ${fmt(a.cpu, 2)} s CPU, ${a.complete}/${replies} complete`)
+}
+await app.stop()
+await worker.terminate()
+rmSync(dir, { recursive: true, force: true })
+
+console.log(`\n### Streaming: CPU of the app against the AI SDK alone, same fake provider, same streams\n`)
+table(['concurrent replies', 'tokens per reply', 'bare SDK CPU s', 'app CPU s', 'app ÷ bare (target ≤ 1.25)', 'bare wall s', 'app wall s', 'added latency p50 / p99 ms (target p99 < 50)', 'complete, exact text', 'seq gaps, errors'], rows)
+process.exit(0)
