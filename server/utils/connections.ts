@@ -67,6 +67,11 @@ export function sendToPeer(peer: SocketPeer, frame: ServerFrame) {
   write(peer, JSON.stringify(frame))
 }
 
+/** Sends a frame serialised once for all (a constant such as pong). */
+export function sendRawToPeer(peer: SocketPeer, data: string) {
+  write(peer, data)
+}
+
 /** Delivers an already serialised frame to this process's sockets of the user. */
 export function deliverLocal(userId: string, data: string) {
   for (const peer of peersByUser.get(userId) ?? []) {

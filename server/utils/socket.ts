@@ -1,12 +1,11 @@
 // The socket's behaviour behind server/routes/ws.ts: authenticate the upgrade, greet with
 // session.ready, validate every frame and route it to the chat and task services.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import { CLOSE, LIMITS, parseClientFrame, serverFrame, type ClientFrame } from '#shared/protocol'
 import { listAgents } from './agents/registry'
 import { followUser, unfollowUser } from './bus'
 import { openTopic, changeTopic, editMessage, regenerateMessage, removeMessage, removeTopic, sendMessage, stopMessage } from './chat/service'
 import { useConfig } from './config'
-import { addPeer, greet, removePeer, sendToPeer, socketCount, type SocketPeer } from './connections'
+import { addPeer, greet, removePeer, sendRawToPeer, sendToPeer, socketCount, type SocketPeer } from './connections'
 import { AppError, socketCode, toAppError } from './errors'
 import { readSession, type SessionInfo, type UpgradeRequest } from './identity'
 import { isDraining } from './lifecycle'
@@ -35,26 +34,24 @@ export async function authenticateUpgrade(request: UpgradeRequest): Promise<Sess
 export interface SocketState {
   peer: SocketPeer
   userId: string
+  /** The frame bucket: WS_RATE_BURST frames at once, refilled at WS_RATE_PER_SECOND. */
+  tokens: number
+  refilledAt: number
 }
 
-let frameLimiter: RateLimiterMemory | undefined
-
-/** WS_RATE_BURST frames per WS_RATE_BURST / WS_RATE_PER_SECOND seconds, per socket (in memory: a socket lives in one process). */
-function frames(): RateLimiterMemory {
+/**
+ * The per-socket frame limit, a token bucket in the socket's own state: a socket lives in one
+ * process, so no store is needed, and it costs no allocation or promise per frame (the limits that
+ * are shared, per user and per address, use rate-limiter-flexible: server/utils/limits.ts).
+ */
+function takeFrame(state: SocketState): boolean {
   const { WS_RATE_BURST, WS_RATE_PER_SECOND } = useConfig()
-  frameLimiter ??= new RateLimiterMemory({ keyPrefix: 'frames', points: WS_RATE_BURST, duration: WS_RATE_BURST / WS_RATE_PER_SECOND })
-  return frameLimiter
-}
-
-async function takeFrame(peer: SocketPeer): Promise<boolean> {
-  try {
-    await frames().consume(peer.id)
-    return true
-  }
-  catch (error) {
-    if (error instanceof RateLimiterRes) return false
-    throw error
-  }
+  const now = Date.now()
+  state.tokens = Math.min(WS_RATE_BURST, state.tokens + ((now - state.refilledAt) / 1000) * WS_RATE_PER_SECOND)
+  state.refilledAt = now
+  if (state.tokens < 1) return false
+  state.tokens -= 1
+  return true
 }
 
 /** Registers the socket and greets it; null (and the socket closed) when it may not stay open. */
@@ -87,21 +84,22 @@ export async function openSocket(peer: SocketPeer, session: SessionInfo): Promis
     if (!socketCount(userId)) unfollowUser(userId)
     throw error
   }
-  return { peer, userId }
+  return { peer, userId, tokens: useConfig().WS_RATE_BURST, refilledAt: Date.now() }
 }
 
 export async function closeSocket(state: SocketState) {
   removePeer(state.userId, state.peer)
   if (!socketCount(state.userId)) unfollowUser(state.userId)
-  await frames().delete(state.peer.id).catch(() => {})
   // The idle timeout counts from the moment the last socket closed.
   await touchUsers([state.userId]).catch(() => {})
 }
 
+const PONG = JSON.stringify(serverFrame('pong', {}))
+
 async function dispatch(state: SocketState, frame: ClientFrame) {
   const { peer, userId } = state
   switch (frame.type) {
-    case 'ping': return sendToPeer(peer, serverFrame('pong', {}))
+    case 'ping': return sendRawToPeer(peer, PONG)
     case 'topic.open': return sendToPeer(peer, serverFrame('topic.history', await openTopic(userId, frame.payload)))
     case 'message.send': return void (await sendMessage(userId, frame.payload))
     case 'topic.update': return changeTopic(userId, frame.payload)
@@ -125,7 +123,7 @@ export async function handleFrame(state: SocketState, raw: string) {
     state.peer.close(CLOSE.tooLarge, 'Frame larger than 64 KiB')
     return
   }
-  if (!(await takeFrame(state.peer))) return sendError(state.peer, new AppError('rate_limited', 'Too many messages at once: slow down a little.'))
+  if (!takeFrame(state)) return sendError(state.peer, new AppError('rate_limited', 'Too many messages at once: slow down a little.'))
   const parsed = parseClientFrame(raw)
   if (!parsed.ok) return sendError(state.peer, new AppError(parsed.code, parsed.message), parsed.requestId)
   try {
