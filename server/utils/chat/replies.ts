@@ -13,12 +13,12 @@ import { toAppError } from '../errors'
 import { announce } from '../events'
 import { onShutdown, waitUntil } from '../lifecycle'
 import { useRedis } from '../redis'
-import { findMessage, finishMessage, INTERRUPTED_REPLY, saveProgress } from '../storage/messages'
+import { findMessage, finishMessage, INTERRUPTED_REPLY } from '../storage/messages'
+import { forgetProgress, markProgress } from './checkpoints'
 import { cancelTask, startTask } from '../tasks/queue'
 import type { TaskHandle } from '../tasks/queue-types'
 import { appendDelta, failOrphan, isAliveElsewhere, registerReply, setLocalReplies, unregisterReply } from './live'
 
-const SAVE_EVERY_MS = 1_000
 /** Deltas go out at most this often per reply (a fast model would otherwise mean a frame per token)… */
 export const COALESCE_MS = 30
 /** …or as soon as this much text waits. The first piece, and any after a pause, go out at once. No delta is longer. */
@@ -50,11 +50,9 @@ export class ReplyRun {
   status: 'streaming' | 'complete' | 'stopped' | 'failed' = 'streaming'
   readonly controller = new AbortController()
   readonly finished: Promise<void>
-  private lastSaved = Date.now()
   private lastSent = 0
   private pending = ''
   private flushTimer: ReturnType<typeof setTimeout> | undefined
-  private saving: Promise<void> = Promise.resolve()
   private markDone!: () => void
   private full = false
 
@@ -100,10 +98,7 @@ export class ReplyRun {
       announce.messageDelta(this.ownerId, { topicId: this.topic.id, messageId: this.message.id, seq: this.seq, text })
     }
     this.lastSent = Date.now()
-    if (this.lastSent - this.lastSaved >= SAVE_EVERY_MS) {
-      this.lastSaved = this.lastSent
-      this.saving = this.saving.then(() => saveProgress(this.message.id, this.content, this.seq)).catch(error => console.warn('[reply] save failed', error))
-    }
+    markProgress(this.message.id, this.content, this.seq)
   }
 
   async finish(status: 'complete' | 'stopped' | 'failed', error?: MessageError) {
@@ -111,8 +106,8 @@ export class ReplyRun {
     this.status = status
     // No longer live: a send that follows the final frame must not find this reply still running.
     runs.delete(this.message.id)
+    forgetProgress(this.message.id)
     try {
-      await this.saving
       const row = await finishMessage(this.message.id, { content: this.content, seq: this.seq, status, error, usage: this.usage })
       // A row that is gone was deleted (message or topic) while streaming: nothing to announce.
       if (row) announce.messageEnded(this.ownerId, row)

@@ -11,7 +11,7 @@ import { AppError, badRequest } from '../errors'
 import { announce } from '../events'
 import { consume, rates } from '../limits'
 import { toMessage, toTask } from '../storage/mappers'
-import { allMessages, countStreamingOfUser, deleteMessages, insertMessage, messagesFrom, pageMessages, requireMessage, streamingMessages } from '../storage/messages'
+import { countStreaming, deleteMessages, insertMessage, messagesFrom, pageMessages, recentMessages, requireMessage, streamingMessages } from '../storage/messages'
 import { topicTasks } from '../storage/tasks'
 import { countTopics, deleteTopic, findTopic, insertTopic, requireTopic, retitleTopic, updateTopic } from '../storage/topics'
 import { abortTopicTasks } from '../tasks/queue'
@@ -25,9 +25,12 @@ function historyOf(rows: MessageRow[]): Turn[] {
   return rows.filter(m => m.status !== 'failed' && m.status !== 'streaming' && m.content).map(m => ({ role: m.role, content: m.content }))
 }
 
+/** What an agent reads of a topic: its newest messages (the agent trims further, to its context). */
+const HISTORY_MESSAGES = 200
+
 /** After the first exchange of a topic, its agent may give it a better title than the first words. */
 async function retitle(topic: TopicRow, agent: AgentRuntime) {
-  const rows = await allMessages(topic.id)
+  const rows = await recentMessages(topic.id, 3)
   if (rows.length !== 2 || !agent.title) return
   const current = await findTopic(topic.ownerId, topic.id)
   if (!current || current.title !== titleFrom(rows[0]!.content)) return
@@ -42,27 +45,30 @@ async function answer(topic: TopicRow, userText: string) {
   const command = parseSlashCommand(userText)
   const topicAgent = requireAgent(topic.agentId)
   const agent: AgentRuntime = command ? commandAgent(command) : topicAgent
-  const history = historyOf(await allMessages(topic.id))
+  const rows = await recentMessages(topic.id, HISTORY_MESSAGES)
+  const history = historyOf(rows)
   const assistant = await insertMessage({ topicId: topic.id, role: 'assistant', content: '', status: 'streaming', agentId: topic.agentId })
   announce.messageCreated(topic.ownerId, assistant)
   const run = runReply(agent, topic, assistant, history)
-  // Titles are generated after the reply, never in front of it.
+  // Titles are generated after the first exchange's reply, never in front of it.
+  if (rows.length !== 1) return
   void run.finished
     .then(() => (run.status === 'complete' ? retitle(topic, topicAgent) : undefined))
     .catch(error => console.warn('[title] could not retitle', error))
 }
 
-async function assertIdle(topicId: string) {
-  if ((await streamingMessages(topicId)).length) throw badRequest('A reply is still being written in this topic: stop it or wait for it to finish')
-}
-
-/** Every send, edit and regenerate starts a reply: limited per minute and in number at once. */
-async function admitReply(ownerId: string) {
+/**
+ * Every send, edit and regenerate starts a reply: limited per minute, in number at once for the
+ * user, and to one at a time in a topic (`topicId`, checked inside the topic's lock).
+ */
+async function admitReply(ownerId: string, topicId: string | null) {
   await consume(rates.sends, ownerId, 'You are sending messages too fast.')
+  const streaming = await countStreaming(ownerId, topicId)
   const max = useConfig().REPLIES_PER_USER
-  if (await countStreamingOfUser(ownerId) >= max) {
+  if (streaming.ofUser >= max) {
     throw new AppError('rate_limited', `${max} replies are being written for you right now: wait for one to finish or stop one.`)
   }
+  if (streaming.inTopic) throw badRequest('A reply is still being written in this topic: stop it or wait for it to finish')
 }
 
 async function admitTopic(ownerId: string) {
@@ -78,24 +84,30 @@ async function touchTopic(topic: TopicRow, agentId?: string): Promise<TopicRow> 
 
 export async function sendMessage(ownerId: string, payload: ClientPayload<'message.send'>) {
   requireAgent(payload.agentId)
-  await admitReply(ownerId)
-  let topic: TopicRow
   if (payload.topicId === null) {
+    await admitReply(ownerId, null)
     await admitTopic(ownerId)
-    topic = await insertTopic(ownerId, { title: titleFrom(payload.text), agentId: payload.agentId })
+    const topic = await insertTopic(ownerId, { title: titleFrom(payload.text), agentId: payload.agentId })
     announce.topicCreated(topic)
+    await withTopicLock(topic.id, () => postAndAnswer(topic, payload))
+    return topic
   }
-  else {
-    topic = await requireTopic(ownerId, payload.topicId)
-  }
-  await withTopicLock(topic.id, async () => {
-    await assertIdle(topic.id)
-    if (payload.topicId !== null) topic = await touchTopic(topic, payload.agentId !== topic.agentId ? payload.agentId : undefined)
-    const user = await insertMessage({ topicId: topic.id, role: 'user', content: payload.text, status: 'complete', clientMessageId: payload.clientMessageId })
-    announce.messageCreated(ownerId, user)
-    await answer(topic, payload.text)
+  const topicId = payload.topicId
+  return withTopicLock(topicId, async () => {
+    await admitReply(ownerId, topicId)
+    // The owner-guarded update is the ownership check too: a foreign or unknown topic is not found.
+    const topic = await updateTopic(ownerId, topicId, { agentId: payload.agentId })
+    announce.topicUpdated(topic)
+    await postAndAnswer(topic, payload)
+    return topic
   })
-  return topic
+}
+
+/** Stores the person's message and starts the reply to it (inside the topic's lock). */
+async function postAndAnswer(topic: TopicRow, payload: ClientPayload<'message.send'>) {
+  const user = await insertMessage({ topicId: topic.id, role: 'user', content: payload.text, status: 'complete', clientMessageId: payload.clientMessageId })
+  announce.messageCreated(topic.ownerId, user)
+  await answer(topic, payload.text)
 }
 
 /** A streaming message as it stands right now: its text so far and seq, wherever it is written. */
@@ -172,12 +184,12 @@ async function truncateFrom(topic: TopicRow, from: MessageRow) {
 
 export async function regenerateMessage(ownerId: string, payload: ClientPayload<'message.regenerate'>) {
   const topic = await requireTopic(ownerId, payload.topicId)
-  await admitReply(ownerId)
   await withTopicLock(topic.id, async () => {
+    await admitReply(ownerId, null)
     const message = await requireMessage(topic.id, payload.messageId)
     if (message.role !== 'assistant') throw badRequest('Only an assistant message can be regenerated')
     await truncateFrom(topic, message)
-    const lastUser = (await allMessages(topic.id)).filter(m => m.role === 'user').at(-1)
+    const lastUser = (await recentMessages(topic.id, HISTORY_MESSAGES)).filter(m => m.role === 'user').at(-1)
     if (!lastUser) throw badRequest('There is no message left to answer')
     await answer(await touchTopic(topic), lastUser.content)
   })
@@ -185,8 +197,8 @@ export async function regenerateMessage(ownerId: string, payload: ClientPayload<
 
 export async function editMessage(ownerId: string, payload: ClientPayload<'message.edit'>) {
   const topic = await requireTopic(ownerId, payload.topicId)
-  await admitReply(ownerId)
   await withTopicLock(topic.id, async () => {
+    await admitReply(ownerId, null)
     const message = await requireMessage(topic.id, payload.messageId)
     if (message.role !== 'user') throw badRequest('Only your own messages can be edited')
     await truncateFrom(topic, message)

@@ -1,5 +1,5 @@
 // Messages of a topic, in insertion order. Callers check the topic's owner first (requireTopic).
-import { and, asc, count, desc, eq, gt, gte, inArray, lt } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm'
 import { messages, topics, type MessageRow } from '../../database/schema'
 import type { MessageError, Usage } from '#shared/protocol'
 import { useDb } from '../db'
@@ -52,9 +52,21 @@ export async function deleteMessages(topicId: string, ids: string[]): Promise<vo
   await db.delete(messages).where(and(eq(messages.topicId, topicId), inArray(messages.id, ids)))
 }
 
-export async function saveProgress(messageId: string, content: string, seq: number): Promise<void> {
+/** Checkpoints of several streaming replies in one statement; replies that ended meanwhile are left alone. */
+export async function saveProgressBatch(rows: { id: string, content: string, seq: number }[]): Promise<void> {
+  if (!rows.length) return
   const db = await useDb()
-  await db.update(messages).set({ content, seq, updatedAt: new Date() }).where(and(eq(messages.id, messageId), eq(messages.status, 'streaming')))
+  const values = sql.join(rows.map(row => sql`(${row.id}, ${row.content}, ${row.seq}::integer)`), sql`, `)
+  await db.execute(sql`update ${messages} set content = v.content, seq = v.seq, updated_at = now()
+    from (values ${values}) as v(id, content, seq)
+    where ${messages.id} = v.id and ${messages.status} = 'streaming'`)
+}
+
+/** The newest `limit` messages of a topic, oldest first: what an agent reads of a long topic. */
+export async function recentMessages(topicId: string, limit: number): Promise<MessageRow[]> {
+  const db = await useDb()
+  const rows = await db.select().from(messages).where(eq(messages.topicId, topicId)).orderBy(desc(messages.position)).limit(limit)
+  return rows.reverse()
 }
 
 export async function finishMessage(
@@ -84,11 +96,18 @@ export async function streamingMessages(topicId: string): Promise<MessageRow[]> 
   return db.select().from(messages).where(and(eq(messages.topicId, topicId), eq(messages.status, 'streaming')))
 }
 
-/** Replies being written for the user right now, on every instance (REPLIES_PER_USER counts them). */
-export async function countStreamingOfUser(ownerId: string): Promise<number> {
+/**
+ * Replies being written right now, on every instance: the user's (REPLIES_PER_USER counts them) and,
+ * of those, the ones in `topicId` (a topic takes one reply at a time). One query for both.
+ */
+export async function countStreaming(ownerId: string, topicId: string | null): Promise<{ ofUser: number, inTopic: number }> {
   const db = await useDb()
-  const [row] = await db.select({ value: count() }).from(messages).innerJoin(topics, eq(messages.topicId, topics.id)).where(and(eq(topics.ownerId, ownerId), eq(messages.status, 'streaming')))
-  return row?.value ?? 0
+  const [row] = await db
+    .select({ ofUser: count(), inTopic: sql<number>`count(*) filter (where ${messages.topicId} = ${topicId ?? ''})`.mapWith(Number) })
+    .from(messages)
+    .innerJoin(topics, eq(messages.topicId, topics.id))
+    .where(and(eq(topics.ownerId, ownerId), eq(messages.status, 'streaming')))
+  return { ofUser: row?.ofUser ?? 0, inTopic: row?.inTopic ?? 0 }
 }
 
 /** Replies silent (no checkpoint) since `before`, still marked streaming: candidates for orphans. */
