@@ -27,16 +27,40 @@ function open(url, headers, waitForFrame) {
   })
 }
 
-async function settle(pid) {
-  // Let the server finish what the connections started, then read its memory.
-  await sleep(2_000)
-  return rssKiB(pid)
+/** The inspector of a process started with --inspect=127.0.0.1:0, to collect its garbage before a reading. */
+async function inspector(output) {
+  const url = /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1]
+  if (!url) return null
+  const ws = new WebSocket(url)
+  await new Promise((done, fail) => {
+    ws.once('open', done)
+    ws.once('error', fail)
+  })
+  let id = 0
+  return (method) => {
+    const callId = ++id
+    ws.send(JSON.stringify({ id: callId, method }))
+    return new Promise(done => ws.on('message', function onMessage(data) {
+      if (JSON.parse(String(data)).id !== callId) return
+      ws.off('message', onMessage)
+      done()
+    }))
+  }
+}
+
+async function settle(target) {
+  // Let the server finish what the connections started, collect its garbage, then read its memory:
+  // what the sockets hold, not what opening them left for the next collection.
+  await sleep(1_000)
+  await target.gc?.('HeapProfiler.collectGarbage')
+  await sleep(1_000)
+  return rssKiB(target.pid)
 }
 
 async function fill(target, headersFor) {
   const sockets = []
   const points = []
-  const before = await settle(target.pid)
+  const before = await settle(target)
   const firsts = []
   for (let i = 0; i < 5; i++) {
     const one = await open(target.url, headersFor(i), target.app)
@@ -44,10 +68,11 @@ async function fill(target, headersFor) {
     sockets.push(one.ws)
   }
   while (sockets.length < total) {
-    const batch = Math.min(200, total - sockets.length)
+    const batch = Math.min(200, total - sockets.length, step - (sockets.length % step) || step)
     const opened = await Promise.all(Array.from({ length: batch }, (_, j) => open(target.url, headersFor(sockets.length + j), target.app)))
+    const before = sockets.length
     sockets.push(...opened.map(o => o.ws))
-    if (sockets.length % step === 0 || sockets.length === total) points.push({ sockets: sockets.length, rss: await settle(target.pid) })
+    if (Math.floor(sockets.length / step) > Math.floor(before / step) || sockets.length === total) points.push({ sockets: sockets.length, rss: await settle(target) })
   }
   const lasts = []
   for (let i = 0; i < 5; i++) {
@@ -62,19 +87,21 @@ async function fill(target, headersFor) {
 
 async function baseline() {
   const port = await freePort()
-  const server = startProcess([new URL('./servers/crossws-echo.mjs', import.meta.url).pathname], { env: { PORT: String(port) }, ready: out => /Listening/.test(out) })
+  const server = startProcess([new URL('./servers/crossws-echo.mjs', import.meta.url).pathname], { env: { PORT: String(port) }, ready: out => /Listening/.test(out), nodeArgs: ['--inspect=127.0.0.1:0'] })
   running.push(server)
   await server.started
-  const result = await fill({ url: `http://127.0.0.1:${port}`, pid: server.pid, app: false }, () => ({}))
+  const result = await fill({ url: `http://127.0.0.1:${port}`, pid: server.pid, app: false, gc: await inspector(server.output) }, () => ({}))
   await server.stop()
   return result
 }
 
 async function app() {
-  const server = await startApp()
+  // --database-url: the app on Postgres, to tell the embedded database's memory from the sockets'.
+  const databaseUrl = arg('database-url', '')
+  const server = await startApp({ env: databaseUrl ? { DATABASE_URL: databaseUrl } : {}, nodeArgs: ['--inspect=127.0.0.1:0'] })
   running.push(server)
   const cookies = await Promise.all(Array.from({ length: 100 }, () => guestCookie(server.url)))
-  const result = await fill({ url: server.url, pid: server.pid, app: true }, i => ({ cookie: cookies[i % cookies.length], origin: server.url }))
+  const result = await fill({ url: server.url, pid: server.pid, app: true, gc: await inspector(server.output) }, i => ({ cookie: cookies[i % cookies.length], origin: server.url }))
   await server.stop()
   return result
 }

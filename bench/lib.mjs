@@ -47,8 +47,8 @@ export function fmt(value, digits = 1) {
 }
 
 /** Spawns a node process and resolves once `ready` (a function of its output so far) is true. */
-export function startProcess(args, { env = {}, ready, timeoutMs = 60_000, cwd = root } = {}) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export function startProcess(args, { env = {}, ready, timeoutMs = 60_000, cwd = root, nodeArgs = [] } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const onData = chunk => (output += chunk.toString())
   child.stdout.on('data', onData)
@@ -104,7 +104,7 @@ export async function freshDataDir() {
  * The built app on a free port. Benchmarks raise the limits by env (the code path stays the same):
  * the rates a load generator on one address would hit at once.
  */
-export async function startApp({ env = {}, dataDir } = {}) {
+export async function startApp({ env = {}, dataDir, nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) } = {}) {
   if (!existsSync(serverEntry)) throw new Error('No build: run `npm run build` first.')
   const port = await freePort()
   const dir = dataDir ?? await freshDataDir()
@@ -123,6 +123,7 @@ export async function startApp({ env = {}, dataDir } = {}) {
       ...env,
     },
     ready: output => /Listening on/.test(output),
+    nodeArgs,
   })
   await app.started
   const url = `http://127.0.0.1:${port}`

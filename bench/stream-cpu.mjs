@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Streaming cost: the app consuming N provider streams at once and fanning their deltas out to the
-// users' sockets, against a bare script that consumes the same N streams from the same fake provider
+// Streaming cost: the app consuming N provider streams at once (one reply in each of N existing
+// topics: storing the messages, running the agent, coalescing, saving, fanning out to the users' sockets), against a bare script that consumes the same N streams from the same fake provider
 // through the AI SDK with no app around it. Compares CPU seconds (target: app ≤ 1.25× bare), and
 // checks every reply: all its text, deltas in seq order with no gap, and the latency each token
 // gained between the provider's write and the client's receipt (target p99 < 50 ms below saturation).
@@ -34,7 +34,7 @@ function bare(providerUrl, replies, offset) {
 function userSocket(app, cookie) {
   const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws`, { headers: { cookie, origin: app.url }, perMessageDeflate: false })
   const replies = new Map()
-  const state = { ws, replies, problems: [] }
+  const state = { ws, replies, problems: [], topics: [] }
   state.ready = new Promise((done, fail) => {
     ws.once('error', fail)
     ws.on('message', (data) => {
@@ -42,6 +42,7 @@ function userSocket(app, cookie) {
       const frame = JSON.parse(String(data))
       if (frame.type === 'session.ready') return done()
       if (frame.type === 'error') return state.problems.push(frame.payload.message)
+      if (frame.type === 'topic.created') state.topics.push(frame.payload.topic.id)
       if (frame.type === 'message.created' && frame.payload.message.role === 'assistant') replies.set(frame.payload.message.id, { seq: 0, text: '', arrivals: [], end: null })
       if (frame.type === 'message.delta') {
         const reply = replies.get(frame.payload.messageId)
@@ -60,19 +61,29 @@ function userSocket(app, cookie) {
   return state
 }
 
+/** Sends one message per topic (a new topic when `topics` is null); resolves when every reply ended. */
+async function sendAll(sockets, count, offset, topics) {
+  for (const socket of sockets) socket.replies.clear()
+  for (let i = 0; i < count; i++) {
+    const socket = sockets[Math.floor(i / REPLIES_PER_USER)]
+    const topicId = topics ? socket.topics[i % REPLIES_PER_USER] : null
+    socket.ws.send(JSON.stringify({ type: 'message.send', payload: { topicId, agentId: 'bench', text: `bench u${offset + i}`, clientMessageId: `b-${offset + i}-${topics ? 2 : 1}` } }))
+  }
+  const all = () => sockets.flatMap(s => [...s.replies.values()])
+  while (all().length < count || all().some(r => !r.end)) await sleep(50)
+}
+
 async function appRun(app, worker, replies, offset) {
   const users = Math.ceil(replies / REPLIES_PER_USER)
   const cookies = await Promise.all(Array.from({ length: users }, () => guestCookie(app.url)))
   const sockets = cookies.map(cookie => userSocket(app, cookie))
   await Promise.all(sockets.map(s => s.ready))
+  // Untimed: the topics and their first exchange (which also names each topic after it).
+  await sendAll(sockets, replies, offset, null)
+  await sleep(1_000)
   const cpu0 = cpuSeconds(app.pid)
   const t0 = now()
-  for (let i = 0; i < replies; i++) {
-    const socket = sockets[Math.floor(i / REPLIES_PER_USER)]
-    socket.ws.send(JSON.stringify({ type: 'message.send', payload: { topicId: null, agentId: 'bench', text: `bench u${offset + i}`, clientMessageId: `b-${offset + i}` } }))
-  }
-  const all = () => sockets.flatMap(s => [...s.replies.values()])
-  while (all().length < replies || all().some(r => !r.end)) await sleep(50)
+  await sendAll(sockets, replies, offset, true)
   const cpu = cpuSeconds(app.pid) - cpu0
   const wall = (now() - t0) / 1000
   const { emits } = await askFake(worker, { type: 'emits' }, 'emits')
@@ -82,6 +93,7 @@ async function appRun(app, worker, replies, offset) {
   for (const socket of sockets) {
     for (const reply of socket.replies.values()) {
       if (reply.end?.status === 'complete' && reply.end.content === expected && reply.text === expected) complete++
+      else if (socket.problems.length < 5) socket.problems.push(`reply ${reply.end?.status} ${reply.end?.error?.code ?? ''}: ${reply.end?.content.length}/${expected.length} chars`)
     }
   }
   // Which fake stream fed which reply: the provider keys its token times by the u<k> of the prompt.

@@ -23,18 +23,20 @@ hardLimit(Number(arg('max-seconds', '300')), () => Promise.all(running.map(p => 
 
 async function startBaseline(file) {
   const port = await freePort()
-  const server = startProcess([new URL(`./servers/${file}`, import.meta.url).pathname], { env: { PORT: String(port) }, ready: out => /Listening/.test(out) })
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const server = startProcess([new URL(`./servers/${file}`, import.meta.url).pathname], { env: { PORT: String(port) }, ready: out => /Listening/.test(out), nodeArgs })
   await server.started
   return { ...server, url: `http://127.0.0.1:${port}` }
 }
 
-/** Opens `count` plain WebSockets; `headers` for the app (cookie, origin). */
+/** Opens `count` plain WebSockets; for the app (`headers`: cookie, origin) each waits for its session.ready. */
 async function openWs(url, count, headers) {
   const sockets = []
   for (let i = 0; i < count; i += 50) {
-    const batch = Array.from({ length: Math.min(50, count - i) }, () => new Promise((done, fail) => {
-      const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { headers: headers?.(i), perMessageDeflate: false })
-      ws.once('open', () => done(ws))
+    const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) => new Promise((done, fail) => {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { headers: headers?.(i + j), perMessageDeflate: false })
+      if (headers) ws.once('message', () => done(ws))
+      else ws.once('open', () => done(ws))
       ws.once('error', fail)
     }))
     sockets.push(...await Promise.all(batch))
@@ -114,13 +116,13 @@ async function measure(driver, pid) {
 }
 
 async function runTarget(name, count) {
+  console.error(`[ws-roundtrip] ${name}, ${count} sockets…`)
   if (name === 'app') {
     const app = await startApp()
     running.push(app)
     // A few users, many sockets each: a round trip is the same work whoever sends it.
     const cookies = await Promise.all(Array.from({ length: Math.min(10, count) }, () => guestCookie(app.url)))
     const sockets = await openWs(app.url, count, i => ({ cookie: cookies[i % cookies.length], origin: app.url }))
-    await Promise.all(sockets.map(ws => new Promise(done => ws.once('message', done))))
     const result = await measure(wsDriver(sockets), app.pid)
     await app.stop()
     return result

@@ -13,4 +13,5 @@ const ws = crossws({
 })
 const server = createServer((_req, res) => res.end('ok'))
 server.on('upgrade', ws.handleUpgrade)
+process.on('SIGTERM', () => process.exit(0))
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`Listening on http://127.0.0.1:${process.env.PORT}`))

@@ -7,4 +7,5 @@ const io = new Server(server, { transports: ['websocket'], serveClient: false })
 io.on('connection', (socket) => {
   socket.on('app:ping', () => socket.emit('app:pong', {}))
 })
+process.on('SIGTERM', () => process.exit(0))
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`Listening on http://127.0.0.1:${process.env.PORT}`))
