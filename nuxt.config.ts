@@ -42,6 +42,9 @@ export default defineNuxtConfig({
   compatibilityDate: '2025-07-15',
   nitro: {
     experimental: { websocket: true },
+    // The build writes .gz and .br beside each asset and the Node server sends the one the browser
+    // accepts (one compression at build time instead of none, or one per request).
+    compressPublicAssets: { gzip: true, brotli: true },
     hooks: {
       // `node .output/server/worker.mjs`: the same server as a task worker only (APP_ROLE=worker).
       compiled(nitro) {
