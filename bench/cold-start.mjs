@@ -4,7 +4,12 @@
 // app.vue, the same Nuxt) answering its first request (target: app ≤ 2×). The very first start on an
 // empty data dir (PGlite's initdb) is reported apart. Several runs each, alternating.
 //
-//   npm run build && node bench/cold-start.mjs [--runs=5]
+// Two reference rows say where the time goes: a bare Node script that only opens the same PGlite data
+// dir and queries it (the floor of any app on the embedded database), and the app on Postgres
+// (a database bench_cold_start on the server of --database-url, default the machine's
+// postgres://postgres@127.0.0.1:5432/test, when it answers).
+//
+//   npm run build && node bench/cold-start.mjs [--runs=5] [--database-url=postgres://…]
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -51,13 +56,52 @@ async function timeToFirst(entry, path, env) {
   return ms
 }
 
+/** Milliseconds from spawn to the exit of a script that opens the PGlite data dir and runs one query. */
+async function bareDatabaseOpen(dataDir) {
+  const pglite = join(root, 'node_modules/@electric-sql/pglite/dist/index.js')
+  const script = `const { PGlite } = await import(${JSON.stringify(pglite)}); const db = await PGlite.create(${JSON.stringify(join(dataDir, 'pglite'))}); await db.query('select count(*) from topics'); process.exit(0)`
+  const t0 = performance.now()
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' })
+  await new Promise(done => child.once('exit', done))
+  return performance.now() - t0
+}
+
+/** A database of the bench's own on that server (made once), or null when no Postgres answers. */
+async function benchDatabase(adminUrl) {
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 })
+  try {
+    await client.connect()
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', ['bench_cold_start'])
+    if (!rowCount) await client.query('create database bench_cold_start')
+    const url = new URL(adminUrl)
+    url.pathname = '/bench_cold_start'
+    return url.toString()
+  }
+  catch {
+    return null
+  }
+  finally {
+    await client.end().catch(() => {})
+  }
+}
+
 const emptyEntry = emptyNuxtBuild()
+const databaseUrl = await benchDatabase(arg('database-url', 'postgres://postgres@127.0.0.1:5432/test'))
+const withPostgres = databaseUrl !== null
 const dataDir = await freshDataDir()
 const app = []
 const empty = []
+const bare = []
+const onPostgres = []
+// The data dir's first start (initdb and migrations) is not counted.
+await timeToFirst(serverEntry, '/api/health', { DATA_DIR: dataDir })
+if (withPostgres) await timeToFirst(serverEntry, '/api/health', { DATA_DIR: dataDir, DATABASE_URL: databaseUrl })
 for (let i = 0; i < runs; i++) {
   empty.push(await timeToFirst(emptyEntry, '/', {}))
   app.push(await timeToFirst(serverEntry, '/api/health', { DATA_DIR: dataDir }))
+  bare.push(await bareDatabaseOpen(dataDir))
+  if (withPostgres) onPostgres.push(await timeToFirst(serverEntry, '/api/health', { DATA_DIR: dataDir, DATABASE_URL: databaseUrl }))
 }
 const first = []
 for (let i = 0; i < 2; i++) {
@@ -69,6 +113,10 @@ rmSync(dataDir, { recursive: true, force: true })
 const sorted = list => [...list].sort((a, b) => a - b)
 const row = (name, list) => [name, fmt(sorted(list)[0], 0), fmt(percentile(sorted(list), 50), 0), fmt(sorted(list).at(-1), 0)]
 console.log(`\n### Cold start: spawn to first 200, ${runs} runs each (ms)\n`)
-table(['server', 'min', 'median', 'max'], [row('empty Nuxt app (GET /)', empty), row('app, existing data (GET /api/health)', app), row('app, first start ever (initdb)', first)])
-console.log(`\nRatio of medians, app ÷ empty Nuxt: ${fmt(percentile(sorted(app), 50) / percentile(sorted(empty), 50), 2)} (target ≤ 2).`)
+const rows = [row('empty Nuxt app (GET /)', empty), row('app, existing data (GET /api/health)', app), row('app, first start ever (initdb)', first), row('reference: bare script opening the same PGlite dir', bare)]
+if (withPostgres) rows.push(row('reference: app on Postgres (GET /api/health)', onPostgres))
+table(['server', 'min', 'median', 'max'], rows)
+const median = list => percentile(sorted(list), 50)
+console.log(`\nRatio of medians, app ÷ empty Nuxt: ${fmt(median(app) / median(empty), 2)} (target ≤ 2).`)
+console.log(`Bare PGlite open ÷ empty Nuxt: ${fmt(median(bare) / median(empty), 2)}; app ÷ bare PGlite open: ${fmt(median(app) / median(bare), 2)}${withPostgres ? `; app on Postgres ÷ empty Nuxt: ${fmt(median(onPostgres) / median(empty), 2)}` : ''}.`)
 process.exit(0)

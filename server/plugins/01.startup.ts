@@ -34,7 +34,7 @@ async function start() {
     const tasks = await failInterruptedTasks()
     if (messages || tasks) console.info(`[startup] marked ${messages} interrupted repl${messages === 1 ? 'y' : 'ies'} and ${tasks} task(s) as failed`)
   }
-  if (config.APP_ROLE !== 'web' || !config.REDIS_URL) startTaskQueue()
+  if (config.APP_ROLE !== 'web' || !config.REDIS_URL) await startTaskQueue()
   const stopLive = startLiveRegistry()
   onShutdown('close', 'live replies', stopLive)
   const role = config.REDIS_URL ? `, role ${config.APP_ROLE}, instance ${instanceId()}` : ''

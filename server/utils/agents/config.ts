@@ -2,8 +2,9 @@
 // the environment only (never from the file), and an agent whose key is missing is hidden.
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { Provider } from '#shared/protocol'
+import { Provider, type Agent } from '#shared/protocol'
 import { ConfigError } from '../config'
+import { getTaskKind } from '../tasks/kinds'
 
 export const AgentConfig = z.object({
   id: z.string().regex(/^[\w.:-]{1,64}$/, 'must be 1-64 letters, digits, _ . : or -'),
@@ -39,6 +40,16 @@ const defaultBaseEnv: Partial<Record<AgentConfig['provider'], string>> = {
   anthropic: 'ANTHROPIC_BASE_URL',
   google: 'GOOGLE_GENERATIVE_AI_BASE_URL',
   ollama: 'OLLAMA_BASE_URL',
+}
+
+/** What the agent list shows of a configured agent. */
+export function agentInfo(config: AgentConfig): Agent {
+  return { id: config.id, name: config.name, description: config.description ?? `${config.model} via ${config.provider}`, provider: config.provider, model: config.model }
+}
+
+/** The task kinds of the agent's `tools` that exist (an unknown name is ignored). */
+export function agentTools(config: AgentConfig): string[] {
+  return (config.tools ?? []).filter(kind => getTaskKind(kind))
 }
 
 export interface ResolvedAgent {

@@ -8,7 +8,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
 import { generateText, JSONParseError, stepCountIs, streamText, tool, type LanguageModel, type ToolSet } from 'ai'
 import { createOllama } from 'ollama-ai-provider-v2'
 import { getTaskKind } from '../tasks/kinds'
-import type { ResolvedAgent } from './config'
+import { agentInfo, agentTools, type ResolvedAgent } from './config'
 import { fitHistory } from './context-window'
 import { classifyProviderError, streamInterrupted } from './provider-errors'
 import { AgentFailure, type AgentRuntime, type ReplyContext, type Turn } from './types'
@@ -151,7 +151,7 @@ export function cleanTitle(text: string): string {
 export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): AgentRuntime {
   const { config } = resolved
   const model = languageModel(resolved)
-  const tools = (config.tools ?? []).filter(kind => getTaskKind(kind))
+  const tools = agentTools(config)
 
   async function* reply(ctx: ReplyContext): AsyncGenerator<string> {
     const watch = silenceWatch(limits.silenceTimeoutMs)
@@ -214,7 +214,7 @@ export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): 
   }
 
   return {
-    info: { id: config.id, name: config.name, description: config.description ?? `${config.model} via ${config.provider}`, provider: config.provider, model: config.model },
+    info: agentInfo(config),
     tools,
     reply,
     title,

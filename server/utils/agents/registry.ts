@@ -7,8 +7,8 @@ import { AppError } from '../errors'
 import { planAssistant } from './builtin/assistant'
 import { planCodeRunner } from './builtin/code-runner'
 import { planRunner, type PlannerContext } from './builtin/plan'
-import { readAgentsFile, resolveAgent } from './config'
-import { providerAgent } from './provider'
+import { agentInfo, agentTools, readAgentsFile, resolveAgent, type ResolvedAgent } from './config'
+import type { ProviderLimits } from './provider'
 import type { AgentRuntime, Turn } from './types'
 
 const wordDelay = () => useConfig().BUILTIN_WORD_DELAY_MS
@@ -36,6 +36,26 @@ const builtinAgents: AgentRuntime[] = [
 
 let configured: AgentRuntime[] = []
 
+/**
+ * A model-backed agent whose code (the AI SDK and its providers, ~250 ms of start-up to import)
+ * loads with its first reply or title.
+ */
+function lazyProviderAgent(resolved: ResolvedAgent, limits: ProviderLimits): AgentRuntime {
+  const { config } = resolved
+  let runtime: Promise<AgentRuntime> | undefined
+  const load = () => (runtime ??= import('./provider').then(({ providerAgent }) => providerAgent(resolved, limits)))
+  return {
+    info: agentInfo(config),
+    tools: agentTools(config),
+    async* reply(ctx) {
+      yield* (await load()).reply(ctx)
+    },
+    async title(history, signal) {
+      return (await (await load()).title?.(history, signal)) ?? null
+    },
+  }
+}
+
 /** What the built-in planners may mention: the model-backed agents that can actually be picked. */
 function plannerContext(): PlannerContext {
   return { modelAgents: configured.map(agent => agent.info.name) }
@@ -58,7 +78,7 @@ export function initAgents(env: Record<string, string | undefined> = process.env
       continue
     }
     const { PROVIDER_TIMEOUT_SECONDS, CONTEXT_TOKENS } = useConfig()
-    configured.push(providerAgent(resolution.agent, { silenceTimeoutMs: PROVIDER_TIMEOUT_SECONDS * 1000, contextTokens: CONTEXT_TOKENS }))
+    configured.push(lazyProviderAgent(resolution.agent, { silenceTimeoutMs: PROVIDER_TIMEOUT_SECONDS * 1000, contextTokens: CONTEXT_TOKENS }))
   }
   return { loaded: configured.map(agent => agent.info.id), hidden }
 }

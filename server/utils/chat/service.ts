@@ -160,7 +160,7 @@ async function stopRepliesOf(topicId: string) {
 export async function removeTopic(ownerId: string, payload: ClientPayload<'topic.delete'>) {
   const topic = await requireTopic(ownerId, payload.topicId)
   await withTopicLock(topic.id, async () => {
-    abortTopicTasks(topic.id)
+    await abortTopicTasks(topic.id)
     await stopRepliesOf(topic.id)
     await deleteTopic(ownerId, topic.id)
   })

@@ -6,27 +6,30 @@ import { badRequest } from '../errors'
 import { announce } from '../events'
 import { onShutdown, waitUntil } from '../lifecycle'
 import { insertTask, requireTask } from '../storage/tasks'
-import { createBullQueue } from './bull-queue'
 import { getTaskKind } from './kinds'
 import { createLocalQueue } from './local-queue'
 import type { TaskHandle, TaskQueue } from './queue-types'
 
-let queue: TaskQueue | undefined
+let queue: Promise<TaskQueue> | undefined
 
-function useTaskQueue(): TaskQueue {
-  if (queue) return queue
-  const config = useConfig()
-  queue = config.REDIS_URL ? createBullQueue({ runWorkers: config.APP_ROLE !== 'web' }) : createLocalQueue()
-  const current = queue
-  // Running tasks get the drain time too; what is left ends as interrupted.
-  onShutdown('drain', 'tasks', deadline => waitUntil(() => current.runningCount() === 0, deadline))
-  onShutdown('close', 'tasks', () => current.close())
+// BullMQ (and ioredis) load only when REDIS_URL is set: importing them costs ~150 ms of start-up.
+function useTaskQueue(): Promise<TaskQueue> {
+  queue ??= (async () => {
+    const config = useConfig()
+    const current = config.REDIS_URL
+      ? (await import('./bull-queue')).createBullQueue({ runWorkers: config.APP_ROLE !== 'web' })
+      : createLocalQueue()
+    // Running tasks get the drain time too; what is left ends as interrupted.
+    onShutdown('drain', 'tasks', deadline => waitUntil(() => current.runningCount() === 0, deadline))
+    onShutdown('close', 'tasks', () => current.close())
+    return current
+  })()
   return queue
 }
 
 /** Starts the queue's workers now (start-up), rather than with the first task. */
-export function startTaskQueue() {
-  useTaskQueue()
+export async function startTaskQueue() {
+  await useTaskQueue()
 }
 
 export interface StartTask {
@@ -46,7 +49,7 @@ export async function startTask(request: StartTask): Promise<TaskHandle> {
   if (!kind) throw badRequest(`Unknown task kind "${request.kind}"`)
   const parsed = kind.input.safeParse(request.input)
   if (!parsed.success) throw badRequest(`Invalid input for ${request.kind}: ${parsed.error.issues[0]?.message}`)
-  return useTaskQueue().start(request.ownerId, async () => {
+  return (await useTaskQueue()).start(request.ownerId, async () => {
     const row = await insertTask({ ...request, title: kind.title(parsed.data), input: parsed.data })
     announce.taskUpdated(row)
     return { row }
@@ -57,10 +60,10 @@ export async function startTask(request: StartTask): Promise<TaskHandle> {
 export async function cancelTask(ownerId: string, taskId: string): Promise<void> {
   const row = await requireTask(ownerId, taskId)
   if (row.status !== 'pending' && row.status !== 'running') return
-  await useTaskQueue().cancel(row)
+  await (await useTaskQueue()).cancel(row)
 }
 
 /** Cancels what waits or runs for a topic that is going away; their rows go with the topic. */
-export function abortTopicTasks(topicId: string) {
-  useTaskQueue().abortTopic(topicId)
+export async function abortTopicTasks(topicId: string) {
+  ;(await useTaskQueue()).abortTopic(topicId)
 }
