@@ -5,7 +5,12 @@
 // checks every reply: all its text, deltas in seq order with no gap, and the latency each token
 // gained between the provider's write and the client's receipt (target p99 < 50 ms below saturation).
 //
-//   npm run build && node bench/stream-cpu.mjs [--replies=100,1000] [--rate=10] [--seconds=4]
+// With --database-url (a Postgres server; the bench makes its own database bench_stream_cpu there)
+// the app runs on Postgres instead of PGlite, and the table also counts the database's row writes
+// and transactions per second during the timed replies (pg_stat_database): a reply's deltas are
+// checkpointed in batches, never written one by one.
+//
+//   npm run build && node bench/stream-cpu.mjs [--replies=100,1000] [--rate=10] [--seconds=4] [--database-url=postgres://…]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -73,6 +78,24 @@ async function sendAll(sockets, count, offset, topics) {
   while (all().length < count || all().some(r => !r.end)) await sleep(50)
 }
 
+/** A fresh database of the bench's own on the server of `adminUrl`, and a reader of its write counters. */
+async function postgresDatabase(adminUrl) {
+  const { default: pg } = await import('pg')
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query('drop database if exists bench_stream_cpu with (force)')
+  await admin.query('create database bench_stream_cpu')
+  const url = new URL(adminUrl)
+  url.pathname = '/bench_stream_cpu'
+  const counters = async () => {
+    // The statistics collector publishes with a delay: ask for a fresh snapshot.
+    await admin.query('select pg_stat_clear_snapshot()')
+    const { rows } = await admin.query('select tup_inserted + tup_updated + tup_deleted as writes, xact_commit as commits from pg_stat_database where datname = $1', ['bench_stream_cpu'])
+    return { writes: Number(rows[0].writes), commits: Number(rows[0].commits) }
+  }
+  return { url: url.toString(), counters, close: () => admin.end() }
+}
+
 async function appRun(app, worker, replies, offset) {
   const users = Math.ceil(replies / REPLIES_PER_USER)
   const cookies = await Promise.all(Array.from({ length: users }, () => guestCookie(app.url)))
@@ -81,11 +104,16 @@ async function appRun(app, worker, replies, offset) {
   // Untimed: the topics and their first exchange (which also names each topic after it).
   await sendAll(sockets, replies, offset, null)
   await sleep(1_000)
+  const db0 = await database?.counters()
   const cpu0 = cpuSeconds(app.pid)
   const t0 = now()
   await sendAll(sockets, replies, offset, true)
   const cpu = cpuSeconds(app.pid) - cpu0
   const wall = (now() - t0) / 1000
+  // Counters reach pg_stat_database within ~0.5 s of a transaction's end.
+  await sleep(database ? 1_500 : 0)
+  const db1 = await database?.counters()
+  const writes = database ? { rows: (db1.writes - db0.writes) / wall, commits: (db1.commits - db0.commits) / wall } : null
   const { emits } = await askFake(worker, { type: 'emits' }, 'emits')
   const expected = Array.from({ length: rate * seconds }, (_, i) => `w${i} `).join('')
   const latencies = []
@@ -107,7 +135,7 @@ async function appRun(app, worker, replies, offset) {
   }
   latencies.sort((a, b) => a - b)
   for (const socket of sockets) socket.ws.terminate()
-  return { cpu, wall, complete, problems: sockets.flatMap(s => s.problems), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+  return { cpu, wall, complete, writes, problems: sockets.flatMap(s => s.problems), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
 }
 
 const { worker, port } = await startFakeProvider()
@@ -115,7 +143,9 @@ const providerUrl = `http://127.0.0.1:${port}/v1`
 const dir = mkdtempSync(join(tmpdir(), 'stream-cpu-'))
 const agentsFile = join(dir, 'agents.json')
 writeFileSync(agentsFile, JSON.stringify([{ id: 'bench', name: 'Bench', provider: 'openai-compatible', model: 'bench-1', baseURL: providerUrl }]))
-const app = await startApp({ env: { AGENTS_FILE: agentsFile } })
+const databaseUrl = arg('database-url', '')
+const database = databaseUrl ? await postgresDatabase(databaseUrl) : null
+const app = await startApp({ env: { AGENTS_FILE: agentsFile, ...(database ? { DATABASE_URL: database.url } : {}) } })
 running.push(app)
 await askFake(worker, { type: 'config', config: { rate, tokens: rate * seconds } }, 'configured')
 
@@ -130,13 +160,15 @@ for (const replies of replyCounts) {
   const b = await bare(providerUrl, replies, offset)
   offset += 10_000
   const a = await appRun(app, worker, replies, offset)
-  rows.push([replies, `${rate}/s × ${seconds} s`, fmt(b.cpuSeconds, 2), fmt(a.cpu, 2), fmt(a.cpu / b.cpuSeconds, 2), fmt(b.wallSeconds, 1), fmt(a.wall, 1), `${fmt(a.p50, 1)} / ${fmt(a.p99, 1)}`, `${a.complete}/${replies}`, a.problems.length ? a.problems.slice(0, 3).join('; ') : 'none'])
+  const dbColumn = a.writes ? [`${fmt(a.writes.rows, 0)} / ${fmt(a.writes.commits, 0)}`] : []
+  rows.push([replies, `${rate}/s × ${seconds} s`, fmt(b.cpuSeconds, 2), fmt(a.cpu, 2), fmt(a.cpu / b.cpuSeconds, 2), fmt(b.wallSeconds, 1), fmt(a.wall, 1), `${fmt(a.p50, 1)} / ${fmt(a.p99, 1)}`, `${a.complete}/${replies}`, a.problems.length ? a.problems.slice(0, 3).join('; ') : 'none', ...dbColumn])
   console.error(`[stream-cpu] ${replies} replies: bare ${fmt(b.cpuSeconds, 2)} s CPU, app ${fmt(a.cpu, 2)} s CPU, ${a.complete}/${replies} complete`)
 }
 await app.stop()
+await database?.close()
 await worker.terminate()
 rmSync(dir, { recursive: true, force: true })
 
-console.log(`\n### Streaming: CPU of the app against the AI SDK alone, same fake provider, same streams\n`)
-table(['concurrent replies', 'tokens per reply', 'bare SDK CPU s', 'app CPU s', 'app ÷ bare (target ≤ 1.25)', 'bare wall s', 'app wall s', 'added latency p50 / p99 ms (target p99 < 50)', 'complete, exact text', 'seq gaps, errors'], rows)
+console.log(`\n### Streaming: CPU of the app${database ? ' (on Postgres)' : ''} against the AI SDK alone, same fake provider, same streams\n`)
+table(['concurrent replies', 'tokens per reply', 'bare SDK CPU s', 'app CPU s', 'app ÷ bare (target ≤ 1.25)', 'bare wall s', 'app wall s', 'added latency p50 / p99 ms (target p99 < 50)', 'complete, exact text', 'seq gaps, errors', ...(database ? ['DB row writes / commits per s'] : [])], rows)
 process.exit(0)
