@@ -10,7 +10,14 @@
 // and transactions per second during the timed replies (pg_stat_database): a reply's deltas are
 // checkpointed in batches, never written one by one.
 //
-//   npm run build && node bench/stream-cpu.mjs [--replies=100,1000] [--rate=10] [--seconds=4] [--database-url=postgres://…]
+// With --instances=N (N > 1) the app runs as N processes on one Postgres and one Redis (the
+// deployment topology; --database-url and --redis-url default to the machine's servers): every user
+// has a socket on each instance and sends from one of them in turn, so each reply is generated on
+// one instance and reaches the user's other sockets through the Redis bus. CPU is summed over the
+// instances.
+//
+//   npm run build && node bench/stream-cpu.mjs [--replies=100,1000] [--rate=10] [--seconds=4]
+//     [--database-url=postgres://…] [--instances=2 [--redis-url=redis://…]]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -66,16 +73,21 @@ function userSocket(app, cookie) {
   return state
 }
 
-/** Sends one message per topic (a new topic when `topics` is null); resolves when every reply ended. */
-async function sendAll(sockets, count, offset, topics) {
-  for (const socket of sockets) socket.replies.clear()
+/**
+ * Sends one message per topic (a new topic when `topics` is null), each user from its sockets in
+ * turn; resolves when every socket of every user has seen every reply end.
+ */
+async function sendAll(users, count, offset, topics) {
+  for (const socket of users.flat()) socket.replies.clear()
   for (let i = 0; i < count; i++) {
-    const socket = sockets[Math.floor(i / REPLIES_PER_USER)]
-    const topicId = topics ? socket.topics[i % REPLIES_PER_USER] : null
+    const user = users[Math.floor(i / REPLIES_PER_USER)]
+    const socket = user[i % user.length]
+    const topicId = topics ? user[0].topics[i % REPLIES_PER_USER] : null
     socket.ws.send(JSON.stringify({ type: 'message.send', payload: { topicId, agentId: 'bench', text: `bench u${offset + i}`, clientMessageId: `b-${offset + i}-${topics ? 2 : 1}` } }))
   }
-  const all = () => sockets.flatMap(s => [...s.replies.values()])
-  while (all().length < count || all().some(r => !r.end)) await sleep(50)
+  const expected = users.reduce((n, user, u) => n + user.length * Math.min(REPLIES_PER_USER, count - u * REPLIES_PER_USER), 0)
+  const all = () => users.flat().flatMap(s => [...s.replies.values()])
+  while (all().length < expected || all().some(r => !r.end)) await sleep(50)
 }
 
 /** A fresh database of the bench's own on the server of `adminUrl`, and a reader of its write counters. */
@@ -96,19 +108,19 @@ async function postgresDatabase(adminUrl) {
   return { url: url.toString(), counters, close: () => admin.end() }
 }
 
-async function appRun(app, worker, replies, offset) {
-  const users = Math.ceil(replies / REPLIES_PER_USER)
-  const cookies = await Promise.all(Array.from({ length: users }, () => guestCookie(app.url)))
-  const sockets = cookies.map(cookie => userSocket(app, cookie))
-  await Promise.all(sockets.map(s => s.ready))
+async function appRun(apps, worker, replies, offset) {
+  const count = Math.ceil(replies / REPLIES_PER_USER)
+  const cookies = await Promise.all(Array.from({ length: count }, () => guestCookie(apps[0].url)))
+  const users = cookies.map(cookie => apps.map(app => userSocket(app, cookie)))
+  await Promise.all(users.flat().map(s => s.ready))
   // Untimed: the topics and their first exchange (which also names each topic after it).
-  await sendAll(sockets, replies, offset, null)
+  await sendAll(users, replies, offset, null)
   await sleep(1_000)
   const db0 = await database?.counters()
-  const cpu0 = cpuSeconds(app.pid)
+  const cpu0 = apps.reduce((sum, app) => sum + cpuSeconds(app.pid), 0)
   const t0 = now()
-  await sendAll(sockets, replies, offset, true)
-  const cpu = cpuSeconds(app.pid) - cpu0
+  await sendAll(users, replies, offset, true)
+  const cpu = apps.reduce((sum, app) => sum + cpuSeconds(app.pid), 0) - cpu0
   const wall = (now() - t0) / 1000
   // Counters reach pg_stat_database within ~0.5 s of a transaction's end.
   await sleep(database ? 1_500 : 0)
@@ -118,6 +130,7 @@ async function appRun(app, worker, replies, offset) {
   const expected = Array.from({ length: rate * seconds }, (_, i) => `w${i} `).join('')
   const latencies = []
   let complete = 0
+  const sockets = users.flat()
   for (const socket of sockets) {
     for (const reply of socket.replies.values()) {
       if (reply.end?.status === 'complete' && reply.end.content === expected && reply.text === expected) complete++
@@ -127,15 +140,25 @@ async function appRun(app, worker, replies, offset) {
   // Which fake stream fed which reply: the provider keys its token times by the u<k> of the prompt.
   for (const [key, times] of Object.entries(emits)) {
     const index = Number(key) - offset
-    const socket = sockets[Math.floor(index / REPLIES_PER_USER)]
-    if (!socket) continue
-    // Replies of a user arrive in the order they were sent; the k-th reply of the socket is this one.
-    const reply = [...socket.replies.values()][index % REPLIES_PER_USER]
-    for (const [i, at] of reply?.arrivals ?? []) latencies.push(at - times[i])
+    // Replies of a user arrive on each socket in the order they were sent; the k-th is this one.
+    for (const socket of users[Math.floor(index / REPLIES_PER_USER)] ?? []) {
+      const reply = [...socket.replies.values()][index % REPLIES_PER_USER]
+      for (const [i, at] of reply?.arrivals ?? []) latencies.push(at - times[i])
+    }
   }
   latencies.sort((a, b) => a - b)
   for (const socket of sockets) socket.ws.terminate()
-  return { cpu, wall, complete, writes, problems: sockets.flatMap(s => s.problems), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+  return { cpu, wall, complete: complete / apps.length, writes, problems: sockets.flatMap(s => s.problems), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+}
+
+/** N app processes: one (PGlite, or Postgres with --database-url), or a cluster on Postgres and Redis. */
+async function startApps(env) {
+  if (instances === 1) return [await startApp({ env: { ...env, ...(database ? { DATABASE_URL: database.url } : {}) } })]
+  const prefix = `bench-${process.pid}:`
+  const first = await startApp({ env: { ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, INSTANCE_ID: 'bench-1' } })
+  const rest = []
+  for (let i = 2; i <= instances; i++) rest.push(await startApp({ env: { ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, INSTANCE_ID: `bench-${i}` } }))
+  return [first, ...rest]
 }
 
 const { worker, port } = await startFakeProvider()
@@ -143,15 +166,17 @@ const providerUrl = `http://127.0.0.1:${port}/v1`
 const dir = mkdtempSync(join(tmpdir(), 'stream-cpu-'))
 const agentsFile = join(dir, 'agents.json')
 writeFileSync(agentsFile, JSON.stringify([{ id: 'bench', name: 'Bench', provider: 'openai-compatible', model: 'bench-1', baseURL: providerUrl }]))
-const databaseUrl = arg('database-url', '')
+const instances = Number(arg('instances', '1'))
+const redisUrl = arg('redis-url', 'redis://127.0.0.1:6379')
+const databaseUrl = arg('database-url', instances > 1 ? 'postgres://postgres@127.0.0.1:5432/test' : '')
 const database = databaseUrl ? await postgresDatabase(databaseUrl) : null
-const app = await startApp({ env: { AGENTS_FILE: agentsFile, ...(database ? { DATABASE_URL: database.url } : {}) } })
-running.push(app)
+const apps = await startApps({ AGENTS_FILE: agentsFile })
+running.push(...apps)
 await askFake(worker, { type: 'config', config: { rate, tokens: rate * seconds } }, 'configured')
 
 // Untimed warm-up of both (JIT, connection pools).
 await bare(providerUrl, 20, 900_000)
-await appRun(app, worker, 20, 800_000)
+await appRun(apps, worker, 20, 800_000)
 
 const rows = []
 let offset = 0
@@ -159,16 +184,17 @@ for (const replies of replyCounts) {
   offset += 10_000
   const b = await bare(providerUrl, replies, offset)
   offset += 10_000
-  const a = await appRun(app, worker, replies, offset)
+  const a = await appRun(apps, worker, replies, offset)
   const dbColumn = a.writes ? [`${fmt(a.writes.rows, 0)} / ${fmt(a.writes.commits, 0)}`] : []
   rows.push([replies, `${rate}/s × ${seconds} s`, fmt(b.cpuSeconds, 2), fmt(a.cpu, 2), fmt(a.cpu / b.cpuSeconds, 2), fmt(b.wallSeconds, 1), fmt(a.wall, 1), `${fmt(a.p50, 1)} / ${fmt(a.p99, 1)}`, `${a.complete}/${replies}`, a.problems.length ? a.problems.slice(0, 3).join('; ') : 'none', ...dbColumn])
   console.error(`[stream-cpu] ${replies} replies: bare ${fmt(b.cpuSeconds, 2)} s CPU, app ${fmt(a.cpu, 2)} s CPU, ${a.complete}/${replies} complete`)
 }
-await app.stop()
+await Promise.all(apps.map(app => app.stop()))
 await database?.close()
 await worker.terminate()
 rmSync(dir, { recursive: true, force: true })
 
-console.log(`\n### Streaming: CPU of the app${database ? ' (on Postgres)' : ''} against the AI SDK alone, same fake provider, same streams\n`)
+const topology = instances > 1 ? ` (${instances} instances, Postgres and Redis; every user has a socket on each)` : database ? ' (on Postgres)' : ''
+console.log(`\n### Streaming: CPU of the app${topology} against the AI SDK alone, same fake provider, same streams\n`)
 table(['concurrent replies', 'tokens per reply', 'bare SDK CPU s', 'app CPU s', 'app ÷ bare (target ≤ 1.25)', 'bare wall s', 'app wall s', 'added latency p50 / p99 ms (target p99 < 50)', 'complete, exact text', 'seq gaps, errors', ...(database ? ['DB row writes / commits per s'] : [])], rows)
 process.exit(0)
