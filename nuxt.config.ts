@@ -25,7 +25,7 @@ function serverChunk(id: string): string | undefined {
 }
 
 export default defineNuxtConfig({
-  modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxtjs/color-mode', '@nuxt/eslint', 'nuxt-auth-utils', 'nuxt-security'],
+  modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxtjs/color-mode', '@nuxt/eslint', 'nuxt-auth-utils', 'nuxt-security', '@nuxtjs/i18n'],
   devtools: { enabled: false },
   app: {
     head: {
@@ -39,6 +39,15 @@ export default defineNuxtConfig({
     },
   },
   css: ['~/assets/css/main.css'],
+  // Every string of the UI comes from i18n/locales/<lang>/*.json (one file per area of the app).
+  // English is complete; a language is added by listing its files here (README: Translations).
+  i18n: {
+    defaultLocale: 'en',
+    strategy: 'no_prefix',
+    detectBrowserLanguage: false,
+    locales: [{ code: 'en', language: 'en-US', name: 'English', files: ['en/app.json', 'en/chat.json'] }],
+    bundle: { optimizeTranslationDirective: false },
+  },
   colorMode: {
     classSuffix: '',
     preference: 'system',
