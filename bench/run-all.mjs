@@ -14,6 +14,7 @@ if (!existsSync(join(root, '.output/server/index.mjs'))) {
 const suite = [
   ['ws-roundtrip.mjs', '--sockets=100,1000', '--seconds=4', '--rounds=1'],
   ['stream-cpu.mjs', '--replies=100,1000'],
+  ['sse-parse.mjs', '--rounds=2'],
   ['idle-sockets.mjs', '--sockets=10000', '--step=5000'],
   ['long-topic.mjs'],
   ['first-load.mjs'],
