@@ -12,6 +12,16 @@ export const LIMITS = {
   titleChars: 120,
   historyPage: 50,
   historyPageMax: 200,
+  /** Messages on each side of the target of `topic.open {around}`. */
+  historyAround: 25,
+  searchChars: 200,
+  searchResultsMax: 50,
+  searchResultsDefault: 20,
+  snippetChars: 200,
+  /** What `Task.input` shows of a task's input at most. */
+  taskInputChars: 16_000,
+  /** A message of an imported file: as long as the longest reply a server can be configured to write. */
+  importMessageChars: 10_000_000,
 } as const
 
 /**
@@ -90,6 +100,13 @@ export const Message = z.object({
   error: MessageError.optional(),
   /** Tokens the model read and wrote for this reply (provider agents only). */
   usage: Usage.optional(),
+  /** The message this one answers or follows; absent for the first message of a topic. */
+  parentId: id.optional(),
+  /**
+   * Ids of every version at this position (same parent and role), oldest first, this one included.
+   * Absent or of length 1 when there is only one version.
+   */
+  versions: z.array(id).optional(),
   createdAt: isoTime,
 })
 export type Message = z.infer<typeof Message>
@@ -111,6 +128,8 @@ export const Task = z.object({
   title: z.string(),
   status: TaskStatus,
   progress: z.number().min(0).max(1).nullable(),
+  /** What was asked (code, expression, text), cut to LIMITS.taskInputChars. */
+  input: z.string().optional(),
   result: TaskResult.optional(),
   error: MessageError.optional(),
   createdAt: isoTime,
@@ -136,20 +155,33 @@ export const clientPayloads = {
   }),
   'topic.open': z.object({
     ...topicRef,
+    /** The page of older messages ending just before this one. */
     before: id.optional(),
+    /** A page centred on this message (a search result), with `reset` and `hasNewer`. */
+    around: id.optional(),
+    /** The page of newer messages starting just after this one, with `hasNewer`. */
+    after: id.optional(),
     limit: z.number().int().min(1).max(LIMITS.historyPageMax).optional(),
-  }),
+  }).refine(p => [p.before, p.around, p.after].filter(Boolean).length <= 1, 'before, around and after are mutually exclusive'),
   'topic.update': z.object({
     ...topicRef,
     title: z.string().trim().min(1).max(LIMITS.titleChars).optional(),
     agentId: id.optional(),
   }).refine(p => p.title !== undefined || p.agentId !== undefined, 'title or agentId is required'),
   'topic.delete': z.object(topicRef),
+  /** Undoes a topic.delete within the server's UNDO_SECONDS. */
+  'topic.restore': z.object(topicRef),
   'message.stop': z.object(messageRef),
   'message.regenerate': z.object(messageRef),
   'message.edit': z.object({ ...messageRef, text }),
+  /** Makes this version active: the conversation below follows its most recent branch. */
+  'message.select': z.object(messageRef),
   'message.delete': z.object(messageRef),
+  /** Undoes a message.delete (the same messageId) within the server's UNDO_SECONDS. */
+  'message.restore': z.object(messageRef),
   'task.cancel': z.object({ taskId: id }),
+  /** Runs a failed or cancelled task again, as a new task. */
+  'task.retry': z.object({ taskId: id }),
   'ping': z.object({}),
 } as const
 
@@ -178,7 +210,12 @@ export const serverPayloads = {
     topicId: id,
     messages: z.array(Message),
     tasks: z.array(Task),
+    /** Older messages exist before this page. */
     hasMore: z.boolean(),
+    /** Newer messages exist after this page (pages from `around` and `after`). */
+    hasNewer: z.boolean().optional(),
+    /** Replace everything held for this topic with this page (a branch switch, a restore, `around`). */
+    reset: z.boolean().optional(),
   }),
   'message.created': z.object({ message: Message }),
   'message.delta': z.object({ topicId: id, messageId: id, seq: z.number().int().min(1), text: z.string() }),
@@ -249,3 +286,63 @@ export function parseClientFrame(raw: string): ParseResult {
   }
   return { ok: true, frame: { type, payload: parsed.data, id: requestId } as ClientFrame }
 }
+
+// --- HTTP: search, export, import -------------------------------------------
+
+/** GET /api/search query. */
+export const SearchQuery = z.object({
+  q: z.string().trim().min(1).max(LIMITS.searchChars),
+  limit: z.coerce.number().int().min(1).max(LIMITS.searchResultsMax).default(LIMITS.searchResultsDefault),
+})
+export type SearchQuery = z.infer<typeof SearchQuery>
+
+export const SearchResult = z.object({
+  topicId: id,
+  topicTitle: z.string(),
+  /** null: the topic's title matched. */
+  messageId: id.nullable(),
+  role: z.enum(['user', 'assistant']).optional(),
+  /** Plain text (never HTML), at most LIMITS.snippetChars characters. */
+  snippet: z.string().max(LIMITS.snippetChars),
+  /** [start, end) offsets of the matched words in `snippet`. */
+  matches: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])),
+  createdAt: isoTime,
+})
+export type SearchResult = z.infer<typeof SearchResult>
+export const SearchResponse = z.object({ results: z.array(SearchResult) })
+export type SearchResponse = z.infer<typeof SearchResponse>
+
+const exportTime = z.iso.datetime({ offset: true, error: 'must be an ISO date-time' })
+
+/** One message of an export: the active branch only, so no ids or parents. */
+export const ExportedMessage = z.object({
+  role: z.enum(['user', 'assistant']),
+  content: z.string().max(LIMITS.importMessageChars),
+  status: z.enum(messageStatuses),
+  createdAt: exportTime,
+  agentId: z.string().max(100).optional(),
+  error: MessageError.optional(),
+})
+export type ExportedMessage = z.infer<typeof ExportedMessage>
+
+export const ExportedTopic = z.object({
+  title: z.string().trim().min(1).max(LIMITS.titleChars),
+  agentId: z.string().min(1).max(100),
+  createdAt: exportTime,
+  updatedAt: exportTime,
+  messages: z.array(ExportedMessage),
+})
+export type ExportedTopic = z.infer<typeof ExportedTopic>
+
+/** GET /api/topics/:id/export?format=json, GET /api/export, and the body of POST /api/import. */
+export const TopicsExport = z.object({
+  format: z.literal('agent-chat-topics'),
+  version: z.literal(1),
+  exportedAt: exportTime,
+  topics: z.array(ExportedTopic),
+})
+export type TopicsExport = z.infer<typeof TopicsExport>
+
+/** 201 answer of POST /api/import: the topics created, newest first as in session.ready. */
+export const ImportResponse = z.object({ topics: z.array(Topic) })
+export type ImportResponse = z.infer<typeof ImportResponse>

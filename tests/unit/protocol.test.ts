@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS, parseClientFrame, parseServerFrame, serverFrame, type Message, type ParseResult } from '#shared/protocol'
+import { LIMITS, parseClientFrame, parseServerFrame, SearchQuery, serverFrame, TopicsExport, type Message, type ParseResult } from '#shared/protocol'
 
 const frame = (type: string, payload: unknown, id?: string) => JSON.stringify(id === undefined ? { type, payload } : { type, payload, id })
 
@@ -39,6 +39,12 @@ describe('parseClientFrame: valid frames', () => {
     ['message.delete', { topicId: 'top_1', messageId: 'msg_1' }],
     ['task.cancel', { taskId: 'tsk_1' }],
     ['ping', {}],
+    ['topic.open', { topicId: 'top_1', around: 'msg_9' }],
+    ['topic.open', { topicId: 'top_1', after: 'msg_9', limit: 20 }],
+    ['topic.restore', { topicId: 'top_1' }],
+    ['message.select', { topicId: 'top_1', messageId: 'msg_1' }],
+    ['message.restore', { topicId: 'top_1', messageId: 'msg_1' }],
+    ['task.retry', { taskId: 'tsk_1' }],
   ]
 
   it.each(valid)('accepts %s %j', (type, payload) => {
@@ -114,6 +120,10 @@ describe('parseClientFrame: invalid frames', () => {
     ['message.delete with an over-long id', 'message.delete', { topicId: 't', messageId: 'm'.repeat(101) }],
     ['message.edit without text', 'message.edit', { topicId: 't', messageId: 'm' }],
     ['task.cancel without taskId', 'task.cancel', {}],
+    ['message.select without messageId', 'message.select', { topicId: 't' }],
+    ['message.restore without topicId', 'message.restore', { messageId: 'm' }],
+    ['topic.restore with a numeric topicId', 'topic.restore', { topicId: 7 }],
+    ['task.retry without taskId', 'task.retry', {}],
   ])('rejects %s and carries the request id', (_name, type, payload) => {
     const error = expectError(parseClientFrame(frame(type, payload, 'req-9')))
     expect(error.code).toBe('bad_request')
@@ -174,6 +184,15 @@ describe('parseClientFrame: topic.update and topic.open', () => {
     expect(parseClientFrame(frame('topic.open', { topicId: 't', limit })).ok).toBe(true)
   })
 
+  it.each([
+    { before: 'm1', around: 'm2' },
+    { before: 'm1', after: 'm2' },
+    { around: 'm1', after: 'm2' },
+  ])('rejects more than one of before, around and after: %j', (anchors) => {
+    const error = expectError(parseClientFrame(frame('topic.open', { topicId: 't', ...anchors })))
+    expect(error.message).toMatch(/mutually exclusive/)
+  })
+
   it.each([0, 201, 1.5, -1, '10'])('rejects limit %j', (limit) => {
     const error = expectError(parseClientFrame(frame('topic.open', { topicId: 't', limit }, 'r4')))
     expect(error.message).toContain('limit')
@@ -191,6 +210,7 @@ describe('parseServerFrame', () => {
       serverFrame('message.failed', { message: { ...message, status: 'failed', error: { code: 'x', message: 'y' } } }),
       serverFrame('error', { code: 'not_found', message: 'Topic not found', requestId: 'r1' }),
       serverFrame('topic.history', { topicId: 't', messages: [message], tasks: [], hasMore: false }),
+      serverFrame('topic.history', { topicId: 't', messages: [{ ...message, parentId: 'msg_0', versions: ['msg_1', 'msg_2'] }], tasks: [], hasMore: true, hasNewer: true, reset: true }),
       serverFrame('session.ready', {
         user: { id: 'u', name: null, guest: true },
         agents: [{ id: 'assistant', name: 'Assistant', description: '', provider: 'builtin', model: 'builtin' }],
@@ -210,8 +230,54 @@ describe('parseServerFrame', () => {
     ['a message with an unknown status', frame('message.created', { message: { ...message, status: 'thinking' } })],
     ['a failed message without error', frame('message.failed', { message: { ...message, status: 'failed' } })],
     ['a missing payload', JSON.stringify({ type: 'pong' })],
+    ['versions that are not ids', frame('message.created', { message: { ...message, versions: [1, 2] } })],
   ])('rejects %s', (_name, raw) => {
     expect(parseServerFrame(raw)).toBeNull()
+  })
+})
+
+describe('TopicsExport (the export and import file)', () => {
+  const file = {
+    format: 'agent-chat-topics',
+    version: 1,
+    exportedAt: '2026-01-01T00:00:00.000Z',
+    topics: [{
+      title: 'Plans',
+      agentId: 'assistant',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:01.000Z',
+      messages: [
+        { role: 'user', content: 'hi', status: 'complete', createdAt: '2026-01-01T00:00:00.000Z' },
+        { role: 'assistant', content: 'hello', status: 'failed', createdAt: '2026-01-01T00:00:01.000Z', agentId: 'assistant', error: { code: 'timeout', message: 'slow' } },
+      ],
+    }],
+  }
+
+  it('accepts a valid file', () => {
+    expect(TopicsExport.parse(file)).toEqual(file)
+  })
+
+  it.each([
+    ['another format', { ...file, format: 'agent-chat-export' }, 'format'],
+    ['a newer version', { ...file, version: 2 }, 'version'],
+    ['a bad date', { ...file, topics: [{ ...file.topics[0], createdAt: 'yesterday' }] }, 'topics.0.createdAt'],
+    ['an unknown role', { ...file, topics: [{ ...file.topics[0], messages: [{ ...file.topics[0]!.messages[0], role: 'system' }] }] }, 'topics.0.messages.0.role'],
+    ['a blank title', { ...file, topics: [{ ...file.topics[0], title: '  ' }] }, 'topics.0.title'],
+  ])('rejects %s and names the field', (_name, bad, path) => {
+    const result = TopicsExport.safeParse(bad)
+    expect(result.success).toBe(false)
+    expect(result.error!.issues.map(issue => issue.path.join('.'))).toContain(path)
+  })
+})
+
+describe('SearchQuery', () => {
+  it('trims q, coerces limit and defaults it', () => {
+    expect(SearchQuery.parse({ q: ' word ' })).toEqual({ q: 'word', limit: LIMITS.searchResultsDefault })
+    expect(SearchQuery.parse({ q: 'word', limit: '5' })).toEqual({ q: 'word', limit: 5 })
+  })
+
+  it.each([{ q: '' }, { q: '   ' }, { q: 'x'.repeat(201) }, { q: 'a', limit: '0' }, { q: 'a', limit: '51' }])('rejects %j', (query) => {
+    expect(SearchQuery.safeParse(query).success).toBe(false)
   })
 })
 
