@@ -88,6 +88,8 @@ export default defineNuxtConfig({
   // itself (server/api/bootstrap), so the module's fetch plugins are off.
   auth: { loadStrategy: 'none' },
   eslint: { config: { stylistic: true } },
+  // An import is the one big body: its handler enforces IMPORT_MAX_BYTES (runtime config) itself.
+  routeRules: { '/api/import': { security: { requestSizeLimiter: false } } },
   // The browser's defences: a strict Content-Security-Policy with a fresh nonce per response, and the
   // usual security headers (docs/security.md says why each directive is there). Every key of the
   // module's default policy is named here, because the module merges its defaults into ours.

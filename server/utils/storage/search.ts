@@ -10,7 +10,8 @@ import { useDb } from '../db'
 // Marks around the matches in ts_headline's output; control characters no message text keeps (stripped first).
 const START = '\u0001'
 const STOP = '\u0002'
-const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, ShortWord=2`
+// One fragment with words on both sides of the match (without MaxFragments it starts at the match).
+const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxFragments=1, MaxWords=24, MinWords=8`
 const TITLE_HEADLINE = `StartSel=${START}, StopSel=${STOP}, HighlightAll=true`
 
 interface Row extends Record<string, unknown> {
