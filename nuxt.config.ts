@@ -50,6 +50,8 @@ export default defineNuxtConfig({
     // (server/plugins/01.startup.ts), never at build time.
     session: { name: 'agent_chat_session', password: '', maxAge: 60 * 60 * 24 * 365, cookie: { sameSite: 'lax', httpOnly: true } },
   },
+  // An import is the one big body: its handler enforces IMPORT_MAX_BYTES (runtime config) itself.
+  routeRules: { '/api/import': { security: { requestSizeLimiter: false } } },
   compatibilityDate: '2025-07-15',
   nitro: {
     experimental: { websocket: true },
@@ -88,8 +90,6 @@ export default defineNuxtConfig({
   // itself (server/api/bootstrap), so the module's fetch plugins are off.
   auth: { loadStrategy: 'none' },
   eslint: { config: { stylistic: true } },
-  // An import is the one big body: its handler enforces IMPORT_MAX_BYTES (runtime config) itself.
-  routeRules: { '/api/import': { security: { requestSizeLimiter: false } } },
   // The browser's defences: a strict Content-Security-Policy with a fresh nonce per response, and the
   // usual security headers (docs/security.md says why each directive is there). Every key of the
   // module's default policy is named here, because the module merges its defaults into ours.
