@@ -92,6 +92,21 @@ describe.each(backends())('versions on $name', (backend) => {
     await client.close()
   })
 
+  it('an edit of the first message makes a second first version, and the topic starts again from it', async () => {
+    const { client } = await guest(server.url)
+    const first = await chat(client, 'first words')
+    client.send('message.edit', { topicId: first.topicId, messageId: first.user.id, text: 'other first words' })
+    const { message: edited } = await client.nextOf('message.created', p => p.message.content === 'other first words')
+    expect(edited.parentId).toBeUndefined()
+    expect(edited.versions).toEqual([first.user.id, edited.id])
+    const { message: reply } = await client.nextOf('message.created', p => p.message.role === 'assistant' && p.message.parentId === edited.id)
+    await finished(client, reply.id)
+    const recall = await chat(client, 'what did I say?', { topicId: first.topicId })
+    expect(recall.message.content).toContain('other first words')
+    expect(recall.message.content).not.toContain('1. first words')
+    await client.close()
+  })
+
   it('a select of another user\'s message or an unknown one is not found', async () => {
     const alice = await guest(server.url)
     const bob = await guest(server.url)
