@@ -59,6 +59,8 @@ export default defineNuxtConfig({
     // (server/plugins/01.startup.ts), never at build time.
     session: { name: 'agent_chat_session', password: '', maxAge: 60 * 60 * 24 * 365, cookie: { sameSite: 'lax', httpOnly: true } },
   },
+  // An import is the one big body: its handler enforces IMPORT_MAX_BYTES (runtime config) itself.
+  routeRules: { '/api/import': { security: { requestSizeLimiter: false } } },
   compatibilityDate: '2025-07-15',
   nitro: {
     experimental: { websocket: true },

@@ -26,11 +26,13 @@ async function seed(dataDir, userId) {
   for (const [name, count] of [['short', short], ['long', long]]) {
     const topicId = id('tp')
     await db.query('insert into topics (id, owner_id, title, agent_id) values ($1, $2, $3, $4)', [topicId, userId, `${name} topic`, 'assistant'])
+    // Each message follows the one before it (parent_id): one branch, as a conversation stores it.
+    const ids = Array.from({ length: count }, () => id('msg'))
     for (let start = 0; start < count; start += 500) {
       const rows = Array.from({ length: Math.min(500, count - start) }, (_, k) => start + k)
-      const values = rows.map((_, k) => `($${k * 4 + 1}, $${k * 4 + 2}, $${k * 4 + 3}, $${k * 4 + 4}, 'complete')`).join(', ')
-      const params = rows.flatMap(i => [id('msg'), topicId, i % 2 ? 'assistant' : 'user', text(i)])
-      await db.query(`insert into messages (id, topic_id, role, content, status) values ${values}`, params)
+      const values = rows.map((_, k) => `($${k * 5 + 1}, $${k * 5 + 2}, $${k * 5 + 3}, $${k * 5 + 4}, 'complete', $${k * 5 + 5})`).join(', ')
+      const params = rows.flatMap(i => [ids[i], topicId, i % 2 ? 'assistant' : 'user', text(i), i ? ids[i - 1] : null])
+      await db.query(`insert into messages (id, topic_id, role, content, status, parent_id) values ${values}`, params)
     }
     topics[name] = topicId
   }

@@ -1,6 +1,6 @@
 // One table per concept; every foreign key has an index; row types are exported for the services.
-import { relations } from 'drizzle-orm'
-import { bigserial, boolean, index, integer, jsonb, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core'
+import { relations, sql } from 'drizzle-orm'
+import { bigserial, boolean, index, integer, jsonb, pgTable, real, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { MessageError, TaskResult, Usage } from '#shared/protocol'
 
 const timestamps = {
@@ -29,8 +29,16 @@ export const topics = pgTable('topics', {
   ownerId: text('owner_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   title: text('title').notNull(),
   agentId: text('agent_id').notNull(),
+  // Soft delete: set by topic.delete, cleared by topic.restore, purged after UNDO_SECONDS.
+  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
   ...timestamps,
-}, t => [index('topics_owner_updated_idx').on(t.ownerId, t.updatedAt)])
+}, t => [
+  index('topics_owner_updated_idx').on(t.ownerId, t.updatedAt),
+  index('topics_deleted_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
+])
+
+/** Text search reads at most this much of a message (a tsvector holds at most 1 MB). */
+export const SEARCH_CHARS = 100_000
 
 export const messages = pgTable('messages', {
   id: text('id').primaryKey(),
@@ -45,10 +53,25 @@ export const messages = pgTable('messages', {
   clientMessageId: text('client_message_id'),
   error: jsonb('error').$type<MessageError>(),
   usage: jsonb('usage').$type<Usage>(),
+  // Versions form a tree: a message answers or follows its parent; an edit or a regenerate adds a
+  // sibling. The active branch is one path from a root to a leaf, so its rows in position order
+  // are the conversation. A purged parent hands its children to its own parent (storage/purge.ts).
+  parentId: text('parent_id').references((): AnyPgColumn => messages.id, { onDelete: 'set null' }),
+  active: boolean('active').notNull().default(true),
+  // When it last joined the active branch: a switch to a version follows its most recent branch below.
+  activeAt: timestamp('active_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  // Soft delete: set by message.delete, cleared by message.restore, purged after UNDO_SECONDS.
+  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
   ...timestamps,
 }, t => [
   index('messages_topic_position_idx').on(t.topicId, t.position),
   index('messages_status_idx').on(t.status),
+  index('messages_parent_idx').on(t.parentId),
+  index('messages_deleted_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
+  // Full-text search (storage/search.ts): stemmed English words and exact words in any language.
+  // A reply is indexed once it is written, not at every checkpoint while it streams.
+  index('messages_search_english_idx').using('gin', sql`to_tsvector('english'::regconfig, left(${t.content}, ${sql.raw(String(SEARCH_CHARS))}))`).where(sql`${t.status} <> 'streaming'`),
+  index('messages_search_simple_idx').using('gin', sql`to_tsvector('simple'::regconfig, left(${t.content}, ${sql.raw(String(SEARCH_CHARS))}))`).where(sql`${t.status} <> 'streaming'`),
 ])
 
 export const tasks = pgTable('tasks', {
@@ -78,7 +101,10 @@ export const topicsRelations = relations(topics, ({ one, many }) => ({
   messages: many(messages),
   tasks: many(tasks),
 }))
-export const messagesRelations = relations(messages, ({ one }) => ({ topic: one(topics, { fields: [messages.topicId], references: [topics.id] }) }))
+export const messagesRelations = relations(messages, ({ one }) => ({
+  topic: one(topics, { fields: [messages.topicId], references: [topics.id] }),
+  parent: one(messages, { fields: [messages.parentId], references: [messages.id] }),
+}))
 export const tasksRelations = relations(tasks, ({ one }) => ({ topic: one(topics, { fields: [tasks.topicId], references: [topics.id] }) }))
 
 export type UserRow = typeof users.$inferSelect

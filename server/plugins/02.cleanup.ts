@@ -1,7 +1,7 @@
-// The background loop that removes idle guest sessions (once per cluster), and keeps this
+// The background loop that removes idle guest sessions and purges expired deletes (once per cluster), and keeps this
 // instance's connected users active.
 import { instanceId } from '../utils/chat/live'
-import { sweepIdleGuests, sweepIntervalMs, takeSweepLease, touchConnectedUsers, touchIntervalMs } from '../utils/cleanup'
+import { purgeExpiredDeletes, sweepIdleGuests, sweepIntervalMs, takeSweepLease, touchConnectedUsers, touchIntervalMs } from '../utils/cleanup'
 import { useConfig } from '../utils/config'
 import { whenReady } from '../utils/startup'
 
@@ -34,6 +34,8 @@ export default defineNitroPlugin((nitro) => {
       if (!(await takeSweepLease(interval, instanceId()))) return
       const removed = await sweepIdleGuests(timeout)
       if (removed.length) console.info(`[cleanup] removed ${removed.length} idle guest session(s)`)
+      const purged = await purgeExpiredDeletes(useConfig().UNDO_SECONDS)
+      if (purged.topics || purged.messages) console.info(`[cleanup] purged ${purged.topics} deleted topic(s) and ${purged.messages} deleted message(s)`)
     }),
   ]
   nitro.hooks.hook('close', () => timers.forEach(clearInterval))

@@ -20,33 +20,43 @@ export function defineApiHandler<T>(handler: (event: H3Event<EventHandlerRequest
 /** Bodies of this API are a few fields: anything bigger is refused before it is buffered. */
 const MAX_BODY_BYTES = 16 * 1024
 
-async function readCappedText(event: H3Event): Promise<string> {
-  if (Number(getRequestHeader(event, 'content-length') ?? 0) > MAX_BODY_BYTES) throw new AppError('too_large', 'The request body is too large')
+async function readCappedText(event: H3Event, maxBytes: number): Promise<string> {
+  const tooLarge = () => new AppError('too_large', maxBytes === MAX_BODY_BYTES ? 'The request body is too large' : `The file is larger than ${maxBytes.toLocaleString('en-US')} bytes, the most an import takes`)
+  if (Number(getRequestHeader(event, 'content-length') ?? 0) > maxBytes) throw tooLarge()
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of event.node.req as AsyncIterable<Buffer>) {
     size += chunk.length
-    if (size > MAX_BODY_BYTES) throw new AppError('too_large', 'The request body is too large')
+    if (size > maxBytes) throw tooLarge()
     chunks.push(chunk)
   }
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** The first issues of a zod error, each with the path of its field: "topics.0.title: Too small…". */
+export function issueText(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map(issue => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message)
+    .join('; ')
 }
 
 /**
  * The JSON body, validated. Only `application/json` is read: a cross-site form cannot send it
  * without a CORS preflight, which this server never grants.
  */
-export async function readJson<S extends z.ZodType>(event: H3Event, schema: S): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodType>(event: H3Event, schema: S, options: { maxBytes?: number, describe?: boolean } = {}): Promise<z.infer<S>> {
   if (!/^application\/json\b/i.test(getRequestHeader(event, 'content-type') ?? '')) throw badRequest('Send the body as application/json')
   let data: unknown
   try {
-    data = JSON.parse(await readCappedText(event))
+    data = JSON.parse(await readCappedText(event, options.maxBytes ?? MAX_BODY_BYTES))
   }
   catch (error) {
     if (error instanceof AppError) throw error
     throw badRequest('The request body is not valid JSON')
   }
   const parsed = schema.safeParse(data)
-  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'Invalid request body')
+  // `describe`: the message names the fields (a file people upload); otherwise the first message, as forms show it.
+  if (!parsed.success) throw badRequest(options.describe ? `Invalid file: ${issueText(parsed.error)}` : (parsed.error.issues[0]?.message ?? 'Invalid request body'))
   return parsed.data
 }

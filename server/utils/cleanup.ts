@@ -1,5 +1,6 @@
 // DESIGN.md "Cleanup": guest sessions with no open socket and no activity for SESSION_TIMEOUT_MINUTES
-// are deleted with their topics, messages and tasks. Account data is kept. With several instances,
+// are deleted with their topics, messages and tasks. Account data is kept. The same sweep purges
+// the topics and messages deleted more than UNDO_SECONDS ago. With several instances,
 // each one keeps its connected users active (touching them more often than the timeout), and the
 // sweep itself runs once per interval for the whole cluster (a Redis lease).
 import { CLOSE } from '#shared/protocol'
@@ -7,6 +8,7 @@ import { closeSocketsEverywhere } from './bus'
 import { useConfig } from './config'
 import { connectedUserIds } from './connections'
 import { useRedis } from './redis'
+import { purgeDeleted } from './storage/purge'
 import { deleteIdleGuests, touchUsers } from './storage/users'
 
 /** Sweeps at least every min(60 s, timeout / 2). */
@@ -31,6 +33,11 @@ export async function sweepIdleGuests(timeoutMinutes: number, now = Date.now()):
   // No instance held a socket of theirs when the sweep began; one that raced in has lost its user.
   for (const userId of removed) closeSocketsEverywhere(userId, 'all', CLOSE.policy, 'Session ended')
   return removed
+}
+
+/** Deleted topics and messages whose undo window (UNDO_SECONDS) has passed go for good. */
+export function purgeExpiredDeletes(undoSeconds: number, now = Date.now()) {
+  return purgeDeleted(new Date(now - undoSeconds * 1000))
 }
 
 /** True when this instance should run this interval's sweep: always alone, once per cluster with Redis. */

@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   PROVIDER_TIMEOUT_SECONDS: positiveNumber.default(60),
   // Estimated tokens of conversation history sent to a model (oldest turns are dropped first).
   CONTEXT_TOKENS: z.coerce.number().int().min(500).max(2_000_000).default(16_000),
+  // How long a deleted topic or message can be restored (undo); it is purged for good after that.
+  UNDO_SECONDS: count(10, 86_400),
 
   // --- Several instances (docs/deploy.md) ---
   DATABASE_POOL_SIZE: count(10, 500),
@@ -80,6 +82,8 @@ const EnvSchema = z.object({
   REPLIES_PER_USER: count(3),
   REPLY_MAX_CHARS: count(100_000, 10_000_000),
   TOPICS_PER_USER: count(1000),
+  // The largest file POST /api/import accepts, in bytes (10 MiB).
+  IMPORT_MAX_BYTES: count(10 * 1024 * 1024, 1024 * 1024 * 1024),
   TASKS_PER_USER: count(8),
   TASK_CONCURRENCY: count(4, 256),
   TASK_QUEUE_TIMEOUT_SECONDS: positiveNumber.default(60),

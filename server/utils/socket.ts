@@ -3,7 +3,9 @@
 import { CLOSE, LIMITS, parseClientFrame, serverFrame, type ClientFrame } from '#shared/protocol'
 import { listAgents } from './agents/registry'
 import { followUser, unfollowUser } from './bus'
-import { openTopic, changeTopic, editMessage, regenerateMessage, removeMessage, removeTopic, sendMessage, stopMessage } from './chat/service'
+import { openTopic } from './chat/history'
+import { changeTopic, removeMessage, removeTopic, restoreMessage, restoreTopic, sendMessage, stopMessage } from './chat/service'
+import { editMessage, regenerateMessage, selectMessage } from './chat/versions'
 import { useConfig } from './config'
 import { addPeer, greet, removePeer, sendRawToPeer, sendToPeer, socketCount, type SocketPeer } from './connections'
 import { AppError, socketCode, toAppError } from './errors'
@@ -13,7 +15,7 @@ import { isAllowedOrigin } from './origin'
 import { toTopic } from './storage/mappers'
 import { listTopics } from './storage/topics'
 import { touchUser, touchUsers } from './storage/users'
-import { cancelTask } from './tasks/queue'
+import { cancelTask, retryTask } from './tasks/queue'
 
 /** The session of an upgrade request, or the Response that refuses it (403 foreign Origin, 401 no session). */
 export async function authenticateUpgrade(request: UpgradeRequest): Promise<SessionInfo | Response> {
@@ -104,11 +106,15 @@ async function dispatch(state: SocketState, frame: ClientFrame) {
     case 'message.send': return void (await sendMessage(userId, frame.payload))
     case 'topic.update': return changeTopic(userId, frame.payload)
     case 'topic.delete': return removeTopic(userId, frame.payload)
+    case 'topic.restore': return restoreTopic(userId, frame.payload)
     case 'message.stop': return stopMessage(userId, frame.payload)
     case 'message.regenerate': return regenerateMessage(userId, frame.payload)
     case 'message.edit': return editMessage(userId, frame.payload)
+    case 'message.select': return selectMessage(userId, frame.payload)
     case 'message.delete': return removeMessage(userId, frame.payload)
+    case 'message.restore': return restoreMessage(userId, frame.payload)
     case 'task.cancel': return cancelTask(userId, frame.payload.taskId)
+    case 'task.retry': return retryTask(userId, frame.payload.taskId)
   }
 }
 

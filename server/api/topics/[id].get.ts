@@ -1,7 +1,7 @@
 // One topic with its latest messages and tasks, for SSR of /t/<id>. Foreign or unknown ids are 404.
 import { z } from 'zod'
 import { defineApiHandler } from '../../utils/api'
-import { openTopic } from '../../utils/chat/service'
+import { openTopic } from '../../utils/chat/history'
 import { badRequest } from '../../utils/errors'
 import { requireSession } from '../../utils/session-context'
 import { toTopic } from '../../utils/storage/mappers'

@@ -9,6 +9,7 @@ import type { MessageRow } from '../../database/schema'
 import { useConfig } from '../config'
 import { announce } from '../events'
 import { useRedis } from '../redis'
+import { versionsOf } from '../storage/branches'
 import { failOrphanedMessage, findMessage, silentStreamingMessages } from '../storage/messages'
 import { findTopicById } from '../storage/topics'
 
@@ -110,7 +111,7 @@ export async function failOrphan(messageId: string): Promise<void> {
     const { content, seq } = await catchUp(row)
     const failed = await failOrphanedMessage(row.id, content, seq)
     const topic = failed && await findTopicById(failed.topicId)
-    if (failed && topic) announce.messageEnded(topic.ownerId, failed)
+    if (failed && topic && !failed.deletedAt) announce.messageEnded(topic.ownerId, failed, (await versionsOf(failed.topicId, [failed])).get(failed.id))
   }
   unregisterReply(messageId)
 }

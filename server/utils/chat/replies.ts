@@ -48,6 +48,8 @@ export class ReplyRun {
   seq = 0
   usage: Usage | undefined
   status: 'streaming' | 'complete' | 'stopped' | 'failed' = 'streaming'
+  /** The versions at the reply's position (a regenerated reply has several), for its final frame. */
+  versions: string[] | undefined
   readonly controller = new AbortController()
   readonly finished: Promise<void>
   private lastSent = 0
@@ -109,8 +111,8 @@ export class ReplyRun {
     forgetProgress(this.message.id)
     try {
       const row = await finishMessage(this.message.id, { content: this.content, seq: this.seq, status, error, usage: this.usage })
-      // A row that is gone was deleted (message or topic) while streaming: nothing to announce.
-      if (row) announce.messageEnded(this.ownerId, row)
+      // A row that is gone or deleted was deleted (message or topic) while streaming: nothing to announce.
+      if (row && !row.deletedAt) announce.messageEnded(this.ownerId, row, this.versions)
     }
     finally {
       unregisterReply(this.message.id)
@@ -162,8 +164,9 @@ function finishAborted(run: ReplyRun, signal: AbortSignal): Promise<void> {
 }
 
 /** Streams the agent's reply into `message` in the background; resolves when it has ended. */
-export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageRow, history: Turn[]): ReplyRun {
+export function runReply(agent: AgentRuntime, topic: TopicRow, message: MessageRow, history: Turn[], versions?: string[]): ReplyRun {
   const run = new ReplyRun(message, topic)
+  run.versions = versions
   runs.set(message.id, run)
   registerReply({ messageId: message.id, topicId: topic.id, ownerId: topic.ownerId, content: '', seq: 0 })
   const { signal } = run.controller

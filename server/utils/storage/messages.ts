@@ -1,55 +1,114 @@
 // Messages of a topic, in insertion order. Callers check the topic's owner first (requireTopic).
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm'
+// What a conversation shows and a model reads is its active branch (storage/branches.ts) without the
+// soft-deleted messages: `shown` below.
+import { and, asc, count, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm'
 import { messages, topics, type MessageRow } from '../../database/schema'
 import type { MessageError, Usage } from '#shared/protocol'
 import { useDb } from '../db'
 import { notFound } from '../errors'
 import { newId } from '../ids'
 
-type NewMessage = Pick<MessageRow, 'topicId' | 'role' | 'content' | 'status'> & Partial<Pick<MessageRow, 'agentId' | 'clientMessageId'>>
+type NewMessage = Pick<MessageRow, 'topicId' | 'role' | 'content' | 'status'> & Partial<Pick<MessageRow, 'agentId' | 'clientMessageId' | 'parentId'>>
 
+/** The rows of a topic that its conversation shows: the active branch, soft-deleted messages left out. */
+export function shown(topicId: string) {
+  return and(eq(messages.topicId, topicId), eq(messages.active, true), isNull(messages.deletedAt))
+}
+
+/** Stores a message on the active branch (its parent is the branch's leaf, or the message it replaces' parent). */
 export async function insertMessage(values: NewMessage): Promise<MessageRow> {
   const db = await useDb()
   const [row] = await db.insert(messages).values({ id: newId('msg'), ...values }).returning()
   return row!
 }
 
+/** A message of the topic that is not deleted (any version). */
 export async function requireMessage(topicId: string, messageId: string): Promise<MessageRow> {
   const db = await useDb()
-  const [row] = await db.select().from(messages).where(and(eq(messages.id, messageId), eq(messages.topicId, topicId))).limit(1)
+  const [row] = await db.select().from(messages)
+    .where(and(eq(messages.id, messageId), eq(messages.topicId, topicId), isNull(messages.deletedAt))).limit(1)
   if (!row) throw notFound('Message')
   return row
 }
 
-/** One page of history, oldest first, ending just before `before` when given. */
-export async function pageMessages(topicId: string, limit: number, before?: string): Promise<{ rows: MessageRow[], hasMore: boolean }> {
-  const db = await useDb()
-  const conditions = [eq(messages.topicId, topicId)]
-  if (before) {
-    const anchor = await requireMessage(topicId, before)
-    conditions.push(lt(messages.position, anchor.position))
-  }
-  const rows = await db.select().from(messages).where(and(...conditions)).orderBy(desc(messages.position)).limit(limit + 1)
-  const hasMore = rows.length > limit
-  return { rows: rows.slice(0, limit).reverse(), hasMore }
+/** A message the conversation shows right now. */
+export async function requireShownMessage(topicId: string, messageId: string): Promise<MessageRow> {
+  const row = await requireMessage(topicId, messageId)
+  if (!row.active) throw notFound('Message')
+  return row
 }
 
+/** The newest message of the active branch, deleted or not: what a new message follows. */
+export async function branchLeaf(topicId: string): Promise<MessageRow | undefined> {
+  const db = await useDb()
+  const [row] = await db.select().from(messages)
+    .where(and(eq(messages.topicId, topicId), eq(messages.active, true))).orderBy(desc(messages.position)).limit(1)
+  return row
+}
+
+export interface Page {
+  rows: MessageRow[]
+  /** Older messages exist before `rows`. */
+  hasMore: boolean
+  /** Newer messages exist after `rows`. */
+  hasNewer: boolean
+}
+
+/** Up to `limit` shown messages older than `position` (all when undefined), oldest first. */
+async function olderThan(topicId: string, limit: number, position?: number): Promise<{ rows: MessageRow[], more: boolean }> {
+  const db = await useDb()
+  const where = position === undefined ? shown(topicId) : and(shown(topicId), lt(messages.position, position))
+  const rows = await db.select().from(messages).where(where).orderBy(desc(messages.position)).limit(limit + 1)
+  return { rows: rows.slice(0, limit).reverse(), more: rows.length > limit }
+}
+
+/** Up to `limit` shown messages newer than `position`, oldest first. */
+async function newerThan(topicId: string, limit: number, position: number): Promise<{ rows: MessageRow[], more: boolean }> {
+  const db = await useDb()
+  const rows = await db.select().from(messages).where(and(shown(topicId), gt(messages.position, position))).orderBy(asc(messages.position)).limit(limit + 1)
+  return { rows: rows.slice(0, limit), more: rows.length > limit }
+}
+
+/** One page of history, oldest first, ending just before `before` when given. */
+export async function pageMessages(topicId: string, limit: number, before?: string): Promise<Page> {
+  const anchor = before ? await requireMessage(topicId, before) : undefined
+  const { rows, more } = await olderThan(topicId, limit, anchor?.position)
+  return { rows, hasMore: more, hasNewer: false }
+}
+
+/** The page that starts just after `after`, oldest first. */
+export async function pageAfter(topicId: string, limit: number, after: string): Promise<Page> {
+  const anchor = await requireMessage(topicId, after)
+  const { rows, more } = await newerThan(topicId, limit, anchor.position)
+  return { rows, hasMore: true, hasNewer: more }
+}
+
+/** `side` shown messages on each side of `target` (which the conversation must show), and the target. */
+export async function pageAround(topicId: string, side: number, target: string): Promise<Page> {
+  const anchor = await requireShownMessage(topicId, target)
+  const [older, newer] = await Promise.all([olderThan(topicId, side, anchor.position), newerThan(topicId, side, anchor.position)])
+  return { rows: [...older.rows, anchor, ...newer.rows], hasMore: older.more, hasNewer: newer.more }
+}
+
+/** The conversation of a topic, oldest first (a task reads it, an export writes it). */
 export async function allMessages(topicId: string): Promise<MessageRow[]> {
   const db = await useDb()
-  return db.select().from(messages).where(eq(messages.topicId, topicId)).orderBy(asc(messages.position))
+  return db.select().from(messages).where(shown(topicId)).orderBy(asc(messages.position))
 }
 
-/** The message and all that follow it in its topic. */
-export async function messagesFrom(topicId: string, position: number, inclusive: boolean): Promise<MessageRow[]> {
+/** Soft delete: message.restore brings it back within UNDO_SECONDS, the cleanup sweep purges it after. */
+export async function softDeleteMessage(topicId: string, messageId: string): Promise<void> {
   const db = await useDb()
-  const from = inclusive ? gte(messages.position, position) : gt(messages.position, position)
-  return db.select().from(messages).where(and(eq(messages.topicId, topicId), from)).orderBy(asc(messages.position))
+  await db.update(messages).set({ deletedAt: new Date() }).where(and(eq(messages.topicId, topicId), eq(messages.id, messageId)))
 }
 
-export async function deleteMessages(topicId: string, ids: string[]): Promise<void> {
-  if (!ids.length) return
+/** Undoes a soft delete made after `since`; false when there is none (never deleted, or too late). */
+export async function undeleteMessage(topicId: string, messageId: string, since: Date): Promise<boolean> {
   const db = await useDb()
-  await db.delete(messages).where(and(eq(messages.topicId, topicId), inArray(messages.id, ids)))
+  const rows = await db.update(messages).set({ deletedAt: null })
+    .where(and(eq(messages.topicId, topicId), eq(messages.id, messageId), gt(messages.deletedAt, since)))
+    .returning({ id: messages.id })
+  return rows.length > 0
 }
 
 /** Checkpoints of several streaming replies in one statement; replies that ended meanwhile are left alone. */
@@ -62,11 +121,9 @@ export async function saveProgressBatch(rows: { id: string, content: string, seq
     where ${messages.id} = v.id and ${messages.status} = 'streaming'`)
 }
 
-/** The newest `limit` messages of a topic, oldest first: what an agent reads of a long topic. */
+/** The newest `limit` messages of a topic's conversation, oldest first: what an agent reads of a long topic. */
 export async function recentMessages(topicId: string, limit: number): Promise<MessageRow[]> {
-  const db = await useDb()
-  const rows = await db.select().from(messages).where(eq(messages.topicId, topicId)).orderBy(desc(messages.position)).limit(limit)
-  return rows.reverse()
+  return (await olderThan(topicId, limit)).rows
 }
 
 export async function finishMessage(

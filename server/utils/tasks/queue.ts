@@ -6,6 +6,7 @@ import { badRequest } from '../errors'
 import { announce } from '../events'
 import { onShutdown, waitUntil } from '../lifecycle'
 import { insertTask, requireTask } from '../storage/tasks'
+import { requireTopic } from '../storage/topics'
 import { getTaskKind } from './kinds'
 import { createLocalQueue } from './local-queue'
 import type { TaskHandle, TaskQueue } from './queue-types'
@@ -61,6 +62,14 @@ export async function cancelTask(ownerId: string, taskId: string): Promise<void>
   const row = await requireTask(ownerId, taskId)
   if (row.status !== 'pending' && row.status !== 'running') return
   await (await useTaskQueue()).cancel(row)
+}
+
+/** task.retry: a failed or cancelled task runs again as a new task of the same kind, input and topic. */
+export async function retryTask(ownerId: string, taskId: string): Promise<void> {
+  const row = await requireTask(ownerId, taskId)
+  if (row.status !== 'failed' && row.status !== 'cancelled') throw badRequest('Only a failed or cancelled task can be run again')
+  await requireTopic(ownerId, row.topicId)
+  await startTask({ ownerId, topicId: row.topicId, kind: row.kind, input: row.input })
 }
 
 /** Cancels what waits or runs for a topic that is going away; their rows go with the topic. */

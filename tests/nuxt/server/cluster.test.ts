@@ -155,6 +155,36 @@ describe.runIf(reachable)('several instances on Postgres and Redis', () => {
     expect(deltasOf(onA, assistant.id).at(-1)!.seq).toBe(message.seq)
   })
 
+  it('versions and undo across instances: an edit on B stops A\'s reply first, a switch and a restore reach both', async () => {
+    const c = await cluster({ BUILTIN_WORD_DELAY_MS: '60' })
+    const { onA, onB } = await userOnBoth(c)
+    const { user, assistant, topicId } = await send(onA, 'hello, what can you do?')
+    await onB.nextOf('message.delta', d => d.messageId === assistant.id && d.seq === 3)
+    onB.send('message.edit', { topicId, messageId: user.id, text: 'just say hi' })
+    // The reply written on A ends (stopped) before the old branch leaves, then the new version comes.
+    const { message: stopped } = await finished(onA, assistant.id, 10_000)
+    expect(stopped.status).toBe('stopped')
+    expect(await onA.nextOf('message.deleted', p => p.topicId === topicId)).toEqual({ topicId, messageIds: [user.id, assistant.id] })
+    const { message: edited } = await onA.nextOf('message.created', p => p.message.content === 'just say hi')
+    expect(edited.versions).toEqual([user.id, edited.id])
+    const { message: reply } = await onA.nextOf('message.created', p => p.message.parentId === edited.id)
+    await finished(onB, reply.id, 20_000)
+
+    onA.send('message.select', { topicId, messageId: user.id })
+    for (const socket of [onA, onB]) {
+      const reset = await socket.nextOf('topic.history', p => p.topicId === topicId && p.reset === true)
+      expect(reset.messages.map(m => [m.id, m.status])).toEqual([[user.id, 'complete'], [assistant.id, 'stopped']])
+    }
+
+    onB.send('message.delete', { topicId, messageId: assistant.id })
+    await onA.nextOf('message.deleted', p => p.messageIds.includes(assistant.id) && p.messageIds.length === 1)
+    onA.send('message.restore', { topicId, messageId: assistant.id })
+    for (const socket of [onA, onB]) {
+      const reset = await socket.nextOf('topic.history', p => p.topicId === topicId && p.reset === true)
+      expect(reset.messages.map(m => m.id)).toEqual([user.id, assistant.id])
+    }
+  })
+
   it('SIGKILL of A mid-reply: B sees it failed as interrupted within 10 s, with the text so far', async () => {
     const c = await cluster({ BUILTIN_WORD_DELAY_MS: '80' })
     const { onA, onB } = await userOnBoth(c)
