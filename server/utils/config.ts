@@ -84,6 +84,9 @@ const EnvSchema = z.object({
   TOPICS_PER_USER: count(1000),
   // The largest file POST /api/import accepts, in bytes (10 MiB).
   IMPORT_MAX_BYTES: count(10 * 1024 * 1024, 1024 * 1024 * 1024),
+  // Searches (GET /api/search) and imports (POST /api/import) per user per minute.
+  SEARCHES_PER_MINUTE: count(60),
+  IMPORTS_PER_MINUTE: count(5),
   TASKS_PER_USER: count(8),
   TASK_CONCURRENCY: count(4, 256),
   TASK_QUEUE_TIMEOUT_SECONDS: positiveNumber.default(60),

@@ -32,6 +32,10 @@ function limiter(name: string, options: () => Omit<RateOptions, 'keyPrefix'>): P
 export const rates = {
   /** message.send, edit and regenerate (each starts a reply), per user. */
   sends: () => limiter('sends', () => ({ points: useConfig().SENDS_PER_MINUTE, durationSeconds: 60 })),
+  /** Full-text searches, per user: each one reads the user's whole message index. */
+  searches: () => limiter('searches', () => ({ points: useConfig().SEARCHES_PER_MINUTE, durationSeconds: 60 })),
+  /** Imports, per user: each one may write thousands of rows in one transaction. */
+  imports: () => limiter('imports', () => ({ points: useConfig().IMPORTS_PER_MINUTE, durationSeconds: 60 })),
   /** New guest sessions, per client address. */
   guests: () => limiter('guests', () => ({ points: useConfig().GUESTS_PER_MINUTE_PER_IP, durationSeconds: 60 })),
   /** Register, log in, password change and account deletion attempts, per client address. */

@@ -144,6 +144,8 @@ describe('parseConfig: limits and origins', () => {
       WS_RATE_BURST: 40,
       WS_MAX_SOCKETS_PER_USER: 16,
       SENDS_PER_MINUTE: 30,
+      SEARCHES_PER_MINUTE: 60,
+      IMPORTS_PER_MINUTE: 5,
       REPLIES_PER_USER: 3,
       TASKS_PER_USER: 8,
       TOPICS_PER_USER: 1000,

@@ -64,6 +64,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       // Tests make many guests and sends from one address; the tests of the limits lower these.
       GUESTS_PER_MINUTE_PER_IP: '10000',
       SENDS_PER_MINUTE: '10000',
+      SEARCHES_PER_MINUTE: '10000',
+      IMPORTS_PER_MINUTE: '10000',
       REPLIES_PER_USER: '1000',
       AUTH_ATTEMPTS_PER_MINUTE_PER_IP: '10000',
       ...options.env,

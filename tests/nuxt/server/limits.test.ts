@@ -9,7 +9,7 @@ import { connect as connectTcp } from 'node:net'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { afterEach, describe, expect, it } from 'vitest'
-import { chat, clientId, connect, getCookie, guest, send, sleep, startServer, upgradeStatus, waitFor, type TestServer } from './helpers'
+import { api, chat, clientId, connect, getCookie, guest, send, sleep, startServer, upgradeStatus, waitFor, type TestServer } from './helpers'
 
 const servers: TestServer[] = []
 
@@ -154,6 +154,26 @@ describe('per-user limits', () => {
 
     client.send('topic.open', { topicId: first.topicId })
     expect((await client.nextOf('topic.history')).messages.map(m => m.status)).toEqual(['complete', 'complete'])
+  })
+})
+
+describe('search and import', () => {
+  it('are limited per user: over the limit 429 rate_limited with a readable message, another user unaffected, nothing stored changes', async () => {
+    const server = await start({ SEARCHES_PER_MINUTE: '2', IMPORTS_PER_MINUTE: '1' })
+    const alice = await guest(server.url)
+    const bob = await guest(server.url)
+    for (let i = 0; i < 2; i++) expect((await api(server.url, '/api/search?q=hello', { cookie: alice.cookie })).status).toBe(200)
+    const third = await api(server.url, '/api/search?q=hello', { cookie: alice.cookie })
+    expect(third).toMatchObject({ status: 429, body: { code: 'rate_limited', message: expect.stringMatching(/searching too fast.*Try again in \d+ s/) } })
+    expect((await api(server.url, '/api/search?q=hello', { cookie: bob.cookie })).status).toBe(200)
+
+    const at = new Date().toISOString()
+    const file = { format: 'agent-chat-topics', version: 1, exportedAt: at, topics: [{ title: 'Imported', agentId: 'assistant', createdAt: at, updatedAt: at, messages: [{ role: 'user', content: 'hi', status: 'complete', createdAt: at }] }] }
+    expect((await api(server.url, '/api/import', { cookie: alice.cookie, body: file })).status).toBe(201)
+    const again = await api(server.url, '/api/import', { cookie: alice.cookie, body: file })
+    expect(again).toMatchObject({ status: 429, body: { code: 'rate_limited', message: expect.stringMatching(/Too many imports/) } })
+    const everything = await api(server.url, '/api/export', { cookie: alice.cookie })
+    expect((everything.body as { topics: unknown[] }).topics).toHaveLength(1)
   })
 })
 
