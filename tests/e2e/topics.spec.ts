@@ -184,6 +184,7 @@ test('the search finds a word said only inside a message and opens the topic at 
 
 test('a topic\'s menu offers Markdown and JSON exports as downloads', async ({ page }) => {
   const id = await createTopic(page, 'What is 5 + 6?')
+  await openApp(page, `/t/${id}`)
   const row = page.getByTestId('topic-item')
   await row.getByTestId('topic-menu-button').click()
   const menu = row.getByRole('menu')
