@@ -79,7 +79,7 @@ export default defineNuxtConfig({
         const output = Array.isArray(config.output) ? config.output[0] : config.output
         const nitroChunks = output?.manualChunks
         if (!output || typeof nitroChunks !== 'function') return
-        output.manualChunks = (id, meta) => serverChunk(id) ?? nitroChunks(id, meta)
+        output.manualChunks = (id: string, meta: Parameters<typeof nitroChunks>[1]) => serverChunk(id) ?? nitroChunks(id, meta)
       },
       // `node .output/server/worker.mjs`: the same server as a task worker only (APP_ROLE=worker).
       compiled(nitro) {

@@ -81,7 +81,7 @@ describe('TaskCard', () => {
   it('offers Cancel (not Retry) while a task runs, with its progress', async () => {
     const card = await mountSuspended(TaskCard, { props: { task: task({ status: 'running', progress: 0.25, result: undefined }) } })
     expect(card.find('[data-testid=task-retry]').exists()).toBe(false)
-    expect(card.get('[style*="width: 25%"]').exists()).toBe(true)
+    expect(card.find('[style*="width: 25%"]').exists()).toBe(true)
     await card.get('[data-testid=task-cancel]').trigger('click')
     expect(cancelTask).toHaveBeenCalledExactlyOnceWith('task_1')
   })
