@@ -86,7 +86,7 @@ async function shoot(browser, { state, url }, name, { theme, mobile, openPanel, 
   if (path) await page.locator('html[data-hydrated=true]').waitFor({ state: 'attached' })
   else {
     await ready(page)
-    await page.locator('[data-testid=task-card][data-status=completed]').first().waitFor()
+    await page.locator('[data-testid=task-card][data-status=completed]').first().waitFor({ state: 'attached' })
   }
   if (openPanel) {
     const side = openPanel === 'right' ? 'right' : 'left'
@@ -95,7 +95,7 @@ async function shoot(browser, { state, url }, name, { theme, mobile, openPanel, 
   }
   if (menu) await page.getByTestId('topic-menu-button').first().click()
   if (help) {
-    await page.locator('body').press('?')
+    await page.keyboard.press('Control+/')
     await page.getByTestId('help-dialog').waitFor()
   }
   await page.mouse.move(0, 0)
