@@ -51,6 +51,8 @@ test('deleting the open topic goes back to a new chat', async ({ page }) => {
   await expect(page).toHaveURL(/\/$/)
   await expect(page.getByTestId('topic-item')).toHaveCount(0)
   await expect(page.getByTestId('welcome')).toBeVisible()
+  // The focus was on the menu's Delete, which is gone: it stays in the panel.
+  await expect(page.getByTestId('topic-search')).toBeFocused()
 })
 
 test('the search box filters the topic list', async ({ page }) => {
