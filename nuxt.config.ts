@@ -34,20 +34,20 @@ export default defineNuxtConfig({
       meta: [
         { name: 'viewport', content: 'width=device-width, initial-scale=1, viewport-fit=cover' },
         { name: 'description', content: 'Real-time chat with AI agents and live background tasks' },
+        // The browser's bar and the installed app's title bar: the page's own background per theme.
+        { name: 'theme-color', content: '#ffffff', media: '(prefers-color-scheme: light)' },
+        { name: 'theme-color', content: '#09090b', media: '(prefers-color-scheme: dark)' },
       ],
-      link: [{ rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
+      // Installable (public/manifest.webmanifest; icons from favicon.svg by scripts/icons.mjs). No
+      // service worker: the app needs its server, and no offline chat is promised.
+      link: [
+        { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' },
+        { rel: 'manifest', href: '/manifest.webmanifest' },
+        { rel: 'apple-touch-icon', href: '/icons/apple-touch-icon.png' },
+      ],
     },
   },
   css: ['~/assets/css/main.css'],
-  // Every string of the UI comes from i18n/locales/<lang>/*.json (one file per area of the app).
-  // English is complete; a language is added by listing its files here (README: Translations).
-  i18n: {
-    defaultLocale: 'en',
-    strategy: 'no_prefix',
-    detectBrowserLanguage: false,
-    locales: [{ code: 'en', language: 'en-US', name: 'English', files: ['en/app.json', 'en/chat.json'] }],
-    bundle: { optimizeTranslationDirective: false },
-  },
   colorMode: {
     classSuffix: '',
     preference: 'system',
@@ -76,7 +76,7 @@ export default defineNuxtConfig({
         const output = Array.isArray(config.output) ? config.output[0] : config.output
         const nitroChunks = output?.manualChunks
         if (!output || typeof nitroChunks !== 'function') return
-        output.manualChunks = (id, meta) => serverChunk(id) ?? nitroChunks(id, meta)
+        output.manualChunks = (id: string, meta: Parameters<typeof nitroChunks>[1]) => serverChunk(id) ?? nitroChunks(id, meta)
       },
       // `node .output/server/worker.mjs`: the same server as a task worker only (APP_ROLE=worker).
       compiled(nitro) {
@@ -99,6 +99,15 @@ export default defineNuxtConfig({
   // itself (server/api/bootstrap), so the module's fetch plugins are off.
   auth: { loadStrategy: 'none' },
   eslint: { config: { stylistic: true } },
+  // Every string of the UI comes from i18n/locales/<lang>/*.json (one file per area of the app).
+  // English is complete; a language is added by listing its files here (README: Translations).
+  i18n: {
+    defaultLocale: 'en',
+    strategy: 'no_prefix',
+    detectBrowserLanguage: false,
+    locales: [{ code: 'en', language: 'en-US', name: 'English', files: ['en/app.json', 'en/chat.json'] }],
+    bundle: { optimizeTranslationDirective: false },
+  },
   // The browser's defences: a strict Content-Security-Policy with a fresh nonce per response, and the
   // usual security headers (docs/security.md says why each directive is there). Every key of the
   // module's default policy is named here, because the module merges its defaults into ours.
@@ -167,7 +176,8 @@ export default defineNuxtConfig({
         'browsing-topics': [],
       },
     },
-    // Bodies here are small JSON (messages travel over the socket); no uploads.
+    // Bodies here are small JSON (messages travel over the socket); no uploads. The one exception is
+    // a topics import (routeRules below), whose real limit is the server's IMPORT_MAX_BYTES.
     requestSizeLimiter: { maxRequestSizeInBytes: 64 * 1024, maxUploadFileRequestInBytes: 64 * 1024 },
     // Limits are rate-limiter-flexible's job (server/utils); the module's 150 requests per 5 minutes
     // per IP would also fail the test suites.

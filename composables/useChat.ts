@@ -14,11 +14,14 @@ export function useChat() {
     renameTopic: (topicId: string, title: string) => socket()?.request('topic.update', { topicId, title }, onError),
     setTopicAgent: (topicId: string, agentId: string) => socket()?.request('topic.update', { topicId, agentId }, onError),
     deleteTopic: (topicId: string) => socket()?.request('topic.delete', { topicId }, onError),
+    restoreTopic: (topicId: string) => socket()?.request('topic.restore', { topicId }, onError),
+    openTopicAround: (topicId: string, messageId: string) => socket()?.request('topic.open', { topicId, around: messageId }, onError),
     stop: (topicId: string, messageId: string) => socket()?.request('message.stop', { topicId, messageId }, onError),
     regenerate: (topicId: string, messageId: string) => socket()?.request('message.regenerate', { topicId, messageId }, onError),
     edit: (topicId: string, messageId: string, text: string) => socket()?.request('message.edit', { topicId, messageId, text }, onError),
     deleteMessage: (topicId: string, messageId: string) => socket()?.request('message.delete', { topicId, messageId }, onError),
     cancelTask: (taskId: string) => socket()?.request('task.cancel', { taskId }, onError),
+    retryTask: (taskId: string) => socket()?.request('task.retry', { taskId }, onError),
     reconnectNow: () => socket()?.reconnectNow(),
   }
 }

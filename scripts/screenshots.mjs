@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Takes the README's screenshots (docs/screenshots/*.png) from the built app: starts it on a fresh
 // data dir, has a realistic conversation (a calculation, a code run, a summary) and photographs it
-// on desktop and mobile, light and dark. Run `npx nuxt build` first.
+// on desktop and mobile, light and dark: the chat, both panels open on a phone (one with a topic's
+// menu), the shortcuts' help and the settings page. Run `npx nuxt build` first.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -69,7 +70,7 @@ async function converse(browser) {
   return { state, url }
 }
 
-async function shoot(browser, { state, url }, name, { theme, mobile, openPanel }) {
+async function shoot(browser, { state, url }, name, { theme, mobile, openPanel, path, help, menu }) {
   const context = await browser.newContext({
     baseURL,
     storageState: state,
@@ -81,12 +82,21 @@ async function shoot(browser, { state, url }, name, { theme, mobile, openPanel }
   })
   await context.addInitScript(t => localStorage.setItem('agent-chat-theme', t), theme)
   const page = await context.newPage()
-  await page.goto(url)
-  await ready(page)
-  await page.locator('[data-testid=task-card][data-status=completed]').first().waitFor()
+  await page.goto(path ?? url)
+  if (path) await page.locator('html[data-hydrated=true]').waitFor({ state: 'attached' })
+  else {
+    await ready(page)
+    await page.locator('[data-testid=task-card][data-status=completed]').first().waitFor({ state: 'attached' })
+  }
   if (openPanel) {
-    await page.getByTestId('toggle-left').click()
-    await page.locator('[data-testid=topic-panel][data-overlay=true]').waitFor()
+    const side = openPanel === 'right' ? 'right' : 'left'
+    await page.getByTestId(`toggle-${side}`).click()
+    await page.locator(`[data-testid=${side === 'left' ? 'topic' : 'task'}-panel][data-overlay=true]`).waitFor()
+  }
+  if (menu) await page.getByTestId('topic-menu-button').first().click()
+  if (help) {
+    await page.keyboard.press('Control+/')
+    await page.getByTestId('help-dialog').waitFor()
   }
   await page.mouse.move(0, 0)
   await page.waitForTimeout(600) // transitions and the message list's scroll settle
@@ -104,7 +114,16 @@ try {
   await shoot(browser, session, 'desktop-dark', { theme: 'dark' })
   await shoot(browser, session, 'mobile-light', { theme: 'light', mobile: true })
   await shoot(browser, session, 'mobile-dark', { theme: 'dark', mobile: true })
-  await shoot(browser, session, 'mobile-panel-open', { theme: 'light', mobile: true, openPanel: true })
+  await shoot(browser, session, 'mobile-panel-open', { theme: 'light', mobile: true, openPanel: 'left' })
+  await shoot(browser, session, 'mobile-panel-open-dark', { theme: 'dark', mobile: true, openPanel: 'left', menu: true })
+  await shoot(browser, session, 'mobile-tasks-open-light', { theme: 'light', mobile: true, openPanel: 'right' })
+  await shoot(browser, session, 'mobile-tasks-open-dark', { theme: 'dark', mobile: true, openPanel: 'right' })
+  await shoot(browser, session, 'desktop-help-light', { theme: 'light', help: true })
+  await shoot(browser, session, 'desktop-help-dark', { theme: 'dark', help: true })
+  await shoot(browser, session, 'desktop-settings-light', { theme: 'light', path: '/settings' })
+  await shoot(browser, session, 'desktop-settings-dark', { theme: 'dark', path: '/settings' })
+  await shoot(browser, session, 'mobile-settings-light', { theme: 'light', mobile: true, path: '/settings' })
+  await shoot(browser, session, 'mobile-settings-dark', { theme: 'dark', mobile: true, path: '/settings' })
 }
 finally {
   await browser.close()
