@@ -177,7 +177,7 @@ export default defineNuxtConfig({
       },
     },
     // Bodies here are small JSON (messages travel over the socket); no uploads. The one exception is
-    // a topics import (routeRules below), whose real limit is the server's IMPORT_MAX_BYTES.
+    // a topics import (routeRules above), whose real limit is the server's IMPORT_MAX_BYTES.
     requestSizeLimiter: { maxRequestSizeInBytes: 64 * 1024, maxUploadFileRequestInBytes: 64 * 1024 },
     // Limits are rate-limiter-flexible's job (server/utils); the module's 150 requests per 5 minutes
     // per IP would also fail the test suites.
