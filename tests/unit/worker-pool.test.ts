@@ -1,6 +1,6 @@
 // The warm worker pool behind /calc (server/utils/tasks/worker-pool.ts): reuse, replacement and limits.
 import { describe, expect, it } from 'vitest'
-import { WorkerPool } from '../../server/utils/tasks/worker-pool'
+import { READY, WorkerPool } from '../../server/utils/tasks/worker-pool'
 
 // Answers each message with the worker's thread id; `spin` never answers, `grow` allocates without end.
 const source = `
@@ -10,6 +10,7 @@ parentPort.on('message', (job) => {
   if (job === 'grow') { const kept = []; for (;;) kept.push(new Array(1e5).fill(Math.random())) }
   parentPort.postMessage({ threadId, dirty: job === 'dirty' })
 })
+parentPort.postMessage(${JSON.stringify(READY)})
 `
 
 type Reply = { threadId: number, dirty: boolean }
@@ -45,6 +46,16 @@ describe('WorkerPool', () => {
     expect(await workers.run('spin', signal(), 200)).toEqual({ ok: false, reason: 'time' })
     expect(performance.now() - started).toBeLessThan(400)
     expect(await threadOf(workers)).not.toBe(first)
+  })
+
+  it('counts the time limit from the worker being ready: a slow start is not a slow job', async () => {
+    // A program whose imports take 600 ms before it posts READY, with a 200 ms limit per job.
+    const slow = new WorkerPool<string, Reply>({ source: `await new Promise(r => setTimeout(r, 600))\n${source}`, workerData: () => null, resourceLimits: { maxOldGenerationSizeMb: 32 }, idle: 1 })
+    const end = await slow.run('hi', signal(), 200)
+    expect(end).toMatchObject({ ok: true, reply: { threadId: expect.any(Number) } })
+    // A worker that never gets ready fails as a crash at startMs, not as the job's time limit.
+    const stuck = new WorkerPool<string, Reply>({ source: 'setInterval(() => {}, 1000)', workerData: () => null, resourceLimits: { maxOldGenerationSizeMb: 32 }, idle: 1, startMs: 300 })
+    expect(await stuck.run('hi', signal(), 5_000)).toMatchObject({ ok: false, reason: 'crash', error: expect.objectContaining({ message: expect.stringMatching(/did not start/) }) })
   })
 
   it('kills a worker when the job is aborted', async () => {

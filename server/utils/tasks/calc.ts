@@ -21,13 +21,16 @@ type CalcReply
   = | { ok: true, value: string, length: number, tainted: boolean }
     | { ok: false, error?: string, noValue?: boolean, tainted: boolean }
 
-// Started by the first /calc (loading mathjs takes about a second), then kept warm.
+// Started by the first /calc (loading mathjs takes about a second, several on a busy machine), then
+// kept warm.
+const CALC_START_MS = 10_000
 const pool = new WorkerPool<{ expression: string, maxChars: number }, CalcReply>({
   source: calcWorkerSource,
   workerData: () => ({ moduleUrl: packageFileUrl('mathjs', 'lib/esm/index.js') }),
   resourceLimits: { maxOldGenerationSizeMb: CALC_LIMITS.heapMb, maxYoungGenerationSizeMb: 16 },
   idle: 1,
   reusable: reply => !reply.tainted,
+  startMs: CALC_START_MS,
 })
 
 function stopped(end: Extract<JobEnd<CalcReply>, { ok: false }>, signal: AbortSignal): Error {
@@ -56,8 +59,9 @@ export default defineTaskKind({
   kind: 'calc',
   description: 'Evaluate a math expression exactly (mathjs syntax: arithmetic, units, matrices, functions like sqrt, sin, log).',
   input: z.object({ expression: z.string().trim().min(1).max(1000).describe('The expression, e.g. "2 * (3 + 4)" or "5 km to mile"') }),
-  // The worker's own limit comes first, with its clearer message.
-  timeoutMs: CALC_LIMITS.timeMs + 2_000,
+  // The worker's own limit comes first, with its clearer message; it counts from the worker being
+  // ready, so this one also leaves room for a first start (loading mathjs).
+  timeoutMs: CALC_LIMITS.timeMs + CALC_START_MS + 2_000,
   title: input => `Calculate ${truncate(input.expression, 60)}`,
   async run(input, ctx) {
     ctx.progress(0.5)

@@ -3,7 +3,7 @@
 // memory), an interrupt deadline, and a hard kill of the worker.
 import { z } from 'zod'
 import { capText } from '../caps'
-import { RUN_LIMITS, runInSandbox, type RunOutcome } from './sandbox/host'
+import { RUN_LIMITS, runInSandbox, SANDBOX_START_MS, type RunOutcome } from './sandbox/host'
 import { defineTaskKind, TaskFailure, truncate } from './types'
 
 // What the person sees of a run, and what goes into the reply and the conversation after it.
@@ -40,7 +40,8 @@ export default defineTaskKind({
   kind: 'run-code',
   description: 'Run JavaScript (ES2023, no network, no file system, no timers; top-level await works) in a sandbox and return its console output and the value of the last expression.',
   input: z.object({ code: z.string().min(1).max(20_000).describe('JavaScript source; use console.log to print') }),
-  timeoutMs: RUN_LIMITS.timeMs + 5_000,
+  // The sandbox's own limits come first; this one also leaves room for loading QuickJS.
+  timeoutMs: RUN_LIMITS.timeMs + SANDBOX_START_MS + 3_000,
   title: input => `Run ${truncate(input.code.split('\n')[0]!.trim() || 'code', 50)}`,
   async run(input, ctx) {
     ctx.progress(0.1)

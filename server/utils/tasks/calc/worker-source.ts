@@ -1,6 +1,7 @@
 // The worker thread's program for /calc (an ES module passed as a data: URL, like the /run
 // sandbox's): it loads mathjs from the URL in workerData, locks it down once, then answers one
 // { expression, maxChars } message at a time with the value's text, cut to maxChars, or the error.
+import { READY } from '../worker-pool'
 import { formatResult, lockDown } from './math'
 
 // The embedded functions are compiled JavaScript by the time this runs (esbuild in the build and
@@ -45,4 +46,5 @@ parentPort.on('message', ({ expression, maxChars }) => {
   // whose configuration changed anyway is not used again.
   parentPort.postMessage({ ...reply, tainted: JSON.stringify(readConfig()) !== initialConfig })
 })
+parentPort.postMessage(${JSON.stringify(READY)})
 `

@@ -1,6 +1,7 @@
 // The host side of the /run sandbox: starts a worker thread per run with the QuickJS program of
 // worker-source.ts, enforces a hard stop and turns the worker's fate into a RunOutcome.
 import { Worker } from 'node:worker_threads'
+import { READY } from '../worker-pool'
 // Loaded by the worker, not here: the import makes the build copy the package into its output.
 import 'quickjs-emscripten'
 import { packageFileUrl } from '../package-url'
@@ -29,6 +30,9 @@ export const RUN_LIMITS: RunLimits = {
   workerHeapMb: 128,
 }
 
+/** How long a sandbox may take to load QuickJS before its run fails. */
+export const SANDBOX_START_MS = 10_000
+
 export interface RunOutcome {
   ok: boolean
   logs: { level: string, text: string }[]
@@ -48,7 +52,7 @@ export function runInSandbox(code: string, signal: AbortSignal, limits: RunLimit
     const moduleUrl = packageFileUrl('quickjs-emscripten', 'dist/index.mjs')
     const { workerHeapMb, ...sandboxLimits } = limits
     const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource)}`), {
-      workerData: { code, moduleUrl, prelude: preludeSource, ...sandboxLimits },
+      workerData: { code, moduleUrl, prelude: preludeSource, ready: READY, ...sandboxLimits },
       resourceLimits: { maxOldGenerationSizeMb: workerHeapMb },
     })
     let settled = false
@@ -61,10 +65,16 @@ export function runInSandbox(code: string, signal: AbortSignal, limits: RunLimit
       fn()
     }
     // QuickJS interrupts itself at the deadline; this only catches a worker that does not come back.
-    const hardStop = setTimeout(() => finish(() => resolve({ ok: false, logs: [], error: 'Time limit exceeded', limit: 'time' })), limits.timeMs + 2_000)
+    // Both count from the worker having loaded QuickJS (a busy machine can take seconds for that),
+    // which it gets SANDBOX_START_MS for.
+    let hardStop = setTimeout(() => finish(() => resolve({ ok: false, logs: [], error: 'The sandbox did not start in time' })), SANDBOX_START_MS)
     const onAbort = () => finish(() => reject(signal.reason ?? new Error('aborted')))
     signal.addEventListener('abort', onAbort, { once: true })
-    worker.once('message', (outcome: RunOutcome) => finish(() => resolve(outcome)))
+    worker.on('message', (message: RunOutcome | typeof READY) => {
+      if (message !== READY) return finish(() => resolve(message))
+      clearTimeout(hardStop)
+      hardStop = setTimeout(() => finish(() => resolve({ ok: false, logs: [], error: 'Time limit exceeded', limit: 'time' })), limits.timeMs + 2_000)
+    })
     worker.once('error', (error: Error & { code?: string }) => finish(() => resolve(crashOutcome(error))))
     worker.once('exit', code => finish(() => resolve({ ok: false, logs: [], error: `Sandbox exited (${code})` })))
   })

@@ -201,6 +201,8 @@ function run(sandbox) {
 async function main() {
   const memory = new WebAssembly.Memory({ initial: BASE_PAGES, maximum: BASE_PAGES + Math.ceil(memoryBytes / PAGE) })
   const QuickJS = await newQuickJSWASMModule(newVariant(RELEASE_SYNC, { wasmMemory: memory }))
+  // Loaded: the host's hard stop counts from here, like the deadline below.
+  parentPort.postMessage(workerData.ready)
   const runtime = QuickJS.newRuntime()
   runtime.setMemoryLimit(memoryBytes)
   runtime.setMaxStackSize(512 * 1024)
