@@ -4,6 +4,7 @@
 // it, and whether the server compresses it (target: under 150 KiB gzipped, served compressed).
 //
 //   npm run build && node bench/first-load.mjs
+//   node bench/first-load.mjs --url=http://127.0.0.1:3451   (a server you started, e.g. another build)
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import { chromiumArgs, findChromium } from '../scripts/find-chromium.mjs'
@@ -36,7 +37,8 @@ function summary(path, scripts) {
   return [path, scripts.length, fmt(sum('raw') / 1024, 0), fmt(sum('transferred') / 1024, 0), fmt(sum('gzip') / 1024, 0), `${fmt((largest?.gzip ?? 0) / 1024, 0)} (${largest?.url.split('/').pop()})`, encodings]
 }
 
-const app = await startApp()
+const external = arg('url', '')
+const app = external ? { url: external.replace(/\/$/, ''), stop: async () => {} } : await startApp()
 running.push(app)
 const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs })
 const context = await browser.newContext()

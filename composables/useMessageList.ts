@@ -1,0 +1,103 @@
+// The scrolling of a topic's message list: virtualised rows of any height (@tanstack/vue-virtual),
+// anchored at the end as chats are (a page of older messages added above keeps the message you
+// read in place; the list follows new text only while you are at the bottom), paging older and
+// newer messages as you near either end, and "jump to latest".
+import { useVirtualizer } from '@tanstack/vue-virtual'
+import type { Ref } from 'vue'
+import type { LocalMessage, TopicThread } from '~/utils/chat-thread'
+
+const ESTIMATED_ROW_PX = 160
+const EDGE_PX = 800
+const AT_BOTTOM_PX = 80
+
+export function useMessageList(topicId: () => string | null, list: Ref<LocalMessage[]>, thread: Ref<TopicThread | undefined>) {
+  const chat = useChat()
+  const scroller = ref<HTMLElement>()
+  const mounted = ref(false)
+  const atBottom = ref(true)
+  const loading = ref<'older' | 'newer' | null>(null)
+  let loadingTimer: ReturnType<typeof setTimeout> | undefined
+
+  const virtualizer = useVirtualizer(computed(() => ({
+    count: list.value.length,
+    getScrollElement: () => scroller.value ?? null,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    getItemKey: (index: number) => list.value[index]?.id ?? index,
+    overscan: 4,
+    paddingStart: 24,
+    paddingEnd: 24,
+    anchorTo: 'end' as const,
+    followOnAppend: true,
+    scrollEndThreshold: AT_BOTTOM_PX,
+  })))
+
+  /** The rows to render: all of them until mounted (SSR, hydration), then only those near the viewport. */
+  const rows = computed(() => {
+    if (!mounted.value) return list.value.map((message, index) => ({ message, index, start: 0 }))
+    return virtualizer.value.getVirtualItems().flatMap(item => (list.value[item.index] ? [{ message: list.value[item.index]!, index: item.index, start: item.start }] : []))
+  })
+  const totalSize = computed(() => virtualizer.value.getTotalSize())
+
+  function measure(el: unknown) {
+    if (el instanceof HTMLElement && mounted.value) virtualizer.value.measureElement(el)
+  }
+
+  function startLoading(kind: 'older' | 'newer') {
+    loading.value = kind
+    clearTimeout(loadingTimer)
+    loadingTimer = setTimeout(() => (loading.value = null), 10_000)
+  }
+
+  function onScroll() {
+    const el = scroller.value
+    const id = topicId()
+    if (!el) return
+    atBottom.value = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX
+    if (!id || loading.value) return
+    if (el.scrollTop < EDGE_PX && thread.value?.hasMore && list.value[0]) {
+      startLoading('older')
+      chat.loadOlder(id, list.value[0].id)
+    }
+    else if (el.scrollHeight - el.scrollTop - el.clientHeight < EDGE_PX && thread.value?.hasNewer && list.value.at(-1)) {
+      startLoading('newer')
+      chat.loadNewer(id, list.value.at(-1)!.id)
+    }
+  }
+
+  // A page arrived (an end of the list changed): allow the next one.
+  watch(() => [list.value[0]?.id, list.value.at(-1)?.id, thread.value?.hasMore, thread.value?.hasNewer], () => {
+    loading.value = null
+    nextTick(onScroll)
+  })
+
+  function scrollToBottom() {
+    const el = scroller.value
+    if (!el) return
+    if (mounted.value && list.value.length) virtualizer.value.scrollToIndex(list.value.length - 1, { align: 'end' })
+    el.scrollTop = el.scrollHeight
+    atBottom.value = true
+  }
+
+  /** Back to the newest message: from the held page if it has it, else the topic's latest page. */
+  function jumpToLatest() {
+    const id = topicId()
+    if (id && thread.value?.hasNewer) chat.openTopic(id)
+    nextTick(scrollToBottom)
+  }
+
+  function scrollToMessage(messageId: string) {
+    const index = list.value.findIndex(m => m.id === messageId)
+    if (index < 0) return false
+    virtualizer.value.scrollToIndex(index, { align: 'center' })
+    atBottom.value = false
+    return true
+  }
+
+  onMounted(() => {
+    mounted.value = true
+    nextTick(scrollToBottom)
+  })
+  onBeforeUnmount(() => clearTimeout(loadingTimer))
+
+  return { scroller, rows, totalSize, mounted, atBottom, loading, measure, onScroll, scrollToBottom, jumpToLatest, scrollToMessage }
+}
