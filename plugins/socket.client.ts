@@ -4,7 +4,7 @@
 // only carries out its effects. It starts once hydration has finished, so the server's HTML and the
 // first client render agree (the connection status must not change while Vue hydrates).
 import { useWebSocket } from '@vueuse/core'
-import { CLOSE, parseServerFrame, type ClientPayload, type ClientType, type ServerFrame } from '#shared/protocol'
+import type { ClientPayload, ClientType, ServerFrame } from '#shared/protocol'
 import { backoffDelay } from '~/utils/backoff'
 import { reduceFrame, type ChatState, type Effect } from '~/utils/chat-reducer'
 import type { PageKind } from '~/utils/chat-thread'
@@ -16,6 +16,8 @@ const PONG = JSON.stringify({ type: 'pong', payload: {} })
 
 export type OnRequestError = (message: string, code: string) => void
 export type TopicPage = { before: string } | { after: string } | { around: string } | Record<string, never>
+
+type Protocol = typeof import('#shared/protocol')
 
 export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'], setup(nuxtApp) {
   const session = useSessionStore()
@@ -34,6 +36,11 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
   const pages = new Map<string, PageKind[]>()
   /** New chats sent from this tab: clientMessageId → called with the topic the server created. */
   const newChats = new Map<string, (topicId: string) => void>()
+  /**
+   * The protocol's schemas (and zod with them), imported when the socket starts rather than with the
+   * app's entry: they are not needed for the first paint.
+   */
+  let protocol: Protocol | null = null
   /** Set by onDisconnected for the next reconnect: at once after a new identity, soon after a restart. */
   let nextDelay: number | null = null
 
@@ -52,7 +59,7 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
       },
     },
     onMessage: (_ws, event) => {
-      const frame = typeof event.data === 'string' ? parseServerFrame(event.data) : null
+      const frame = typeof event.data === 'string' ? protocol!.parseServerFrame(event.data) : null
       if (frame) onFrame(frame)
       else console.warn('[socket] ignored a frame that does not match the protocol')
     },
@@ -144,6 +151,7 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
   }
 
   function onClosed(event: CloseEvent, failures: number) {
+    const CLOSE = protocol!.CLOSE
     session.status = 'reconnecting'
     // This browser signed in or registered: come back at once with the new cookie.
     if (event.code === CLOSE.sessionChanged) nextDelay = 0
@@ -168,14 +176,15 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
     socket.open()
   }
 
-  function start() {
+  async function start() {
     session.status = 'connecting'
+    protocol = await import('#shared/protocol')
     socket.open()
     window.addEventListener('online', reconnectNow)
     document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && reconnectNow())
   }
 
-  onNuxtReady(start)
+  onNuxtReady(() => void start())
   return { provide: { chatSocket: { request, openTopic, sendNewChat, reconnectNow } } }
 } })
 
