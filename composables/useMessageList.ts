@@ -15,6 +15,14 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
   const scroller = ref<HTMLElement>()
   const mounted = ref(false)
   const atBottom = ref(true)
+  /**
+   * Keep the newest message in view as rows are measured and text streams in: from the start and
+   * whenever the reader is back at the bottom, until they scroll away themselves (a scroll with no
+   * change of the list's size: the virtualiser's own corrections always come with one).
+   */
+  const stick = ref(true)
+  let lastTotal = -1
+  let lastTop = 0
   const loading = ref<'older' | 'newer' | null>(null)
   let loadingTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -53,8 +61,13 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
     const id = topicId()
     if (!el) return
     atBottom.value = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX
+    const total = virtualizer.value.getTotalSize()
+    if (atBottom.value) stick.value = true
+    else if (total === lastTotal || el.scrollTop < lastTop - 1) stick.value = false
+    lastTotal = total
+    lastTop = el.scrollTop
     if (!id || loading.value) return
-    if (el.scrollTop < EDGE_PX && thread.value?.hasMore && list.value[0]) {
+    if (!stick.value && el.scrollTop < EDGE_PX && thread.value?.hasMore && list.value[0]) {
       startLoading('older')
       chat.loadOlder(id, list.value[0].id)
     }
@@ -73,10 +86,14 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
   function scrollToBottom() {
     const el = scroller.value
     if (!el) return
-    if (mounted.value && list.value.length) virtualizer.value.scrollToIndex(list.value.length - 1, { align: 'end' })
+    stick.value = true
     el.scrollTop = el.scrollHeight
     atBottom.value = true
   }
+
+  watch(totalSize, () => {
+    if (stick.value && mounted.value) nextTick(scrollToBottom)
+  }, { flush: 'post' })
 
   /** Back to the newest message: from the held page if it has it, else the topic's latest page. */
   function jumpToLatest() {
@@ -88,6 +105,7 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
   function scrollToMessage(messageId: string) {
     const index = list.value.findIndex(m => m.id === messageId)
     if (index < 0) return false
+    stick.value = false
     virtualizer.value.scrollToIndex(index, { align: 'center' })
     atBottom.value = false
     return true

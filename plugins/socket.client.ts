@@ -63,7 +63,8 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
       if (frame) onFrame(frame)
       else console.warn('[socket] ignored a frame that does not match the protocol')
     },
-    onDisconnected: (_ws, event) => onClosed(event, socketRetries++),
+    // A socket replaced by a newer one (Retry now) closes after its successor opened: not news.
+    onDisconnected: (ws, event) => (socket.ws.value && ws !== socket.ws.value ? undefined : onClosed(event, socketRetries++)),
     onConnected: () => (socketRetries = 0),
   })
   /** Failed attempts since the last open: after two, ask whether the session still exists. */
@@ -152,6 +153,8 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
 
   function onClosed(event: CloseEvent, failures: number) {
     const CLOSE = protocol!.CLOSE
+    // Closed on purpose because the session has ended: nothing to come back to.
+    if (session.status === 'expired') return
     session.status = 'reconnecting'
     // This browser signed in or registered: come back at once with the new cookie.
     if (event.code === CLOSE.sessionChanged) nextDelay = 0
@@ -172,7 +175,6 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
 
   function reconnectNow() {
     if (session.status !== 'reconnecting') return
-    session.status = 'connecting'
     socket.open()
   }
 

@@ -22,6 +22,8 @@ const LANG_ALIASES: Record<string, Language> = { js: 'javascript', ts: 'typescri
 let highlighter: HighlighterCore | null = null
 let core: Promise<HighlighterCore | null> | null = null
 const languages = new Map<Language, Promise<boolean>>()
+/** Grammars load one after another: Shiki's registry resolves embedded languages wrongly when loads overlap. */
+let queue: Promise<unknown> = Promise.resolve()
 
 /** The grammar a fence's language tag names, if this app highlights it. */
 export function languageOf(tag: string): Language | null {
@@ -52,11 +54,17 @@ function loadCore(): Promise<HighlighterCore | null> {
 export function loadLanguage(name: Language): Promise<boolean> {
   let loading = languages.get(name)
   if (!loading) {
-    loading = loadCore().then(async (shiki) => {
+    const next = queue.then(loadCore).then(async (shiki) => {
       if (!shiki) return false
-      await shiki.loadLanguage(LANGUAGES[name]())
+      await shiki.loadLanguage(await LANGUAGES[name]())
+      // Loading a grammar can leave the registry's theme out of step with the one Shiki believes is
+      // set (the light colours then come out as the default foreground): set both again.
+      shiki.setTheme('github-light')
+      shiki.setTheme('github-dark')
       return true
     }).catch(() => false)
+    queue = next
+    loading = next
     languages.set(name, loading)
   }
   return loading

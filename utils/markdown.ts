@@ -123,7 +123,7 @@ export function splitBlocks(source: string): MarkdownBlocks {
     }
     if (token.type === 'math_block' || token.children?.some((child: Token) => child.type === 'math_inline')) math ||= !mathLoaded()
     if (token.level === 0 && token.nesting >= 0 && token.map && token.type !== 'inline') {
-      sources.push(lines.slice(token.map[0], token.map[1]).join('\n'))
+      sources.push(lines.slice(token.map[0], token.map[1]).join('\n').replace(/\n+$/, ''))
     }
   }
   const whole = (env.references && Object.keys(env.references).length > 0) || !sources.length

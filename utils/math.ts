@@ -25,7 +25,7 @@ export function mathLoaded(): boolean {
 export function loadMath(): Promise<boolean> {
   loading ??= Promise.all([
     import('katex'),
-    import.meta.client ? import('katex/dist/katex.min.css') : null,
+    import.meta.client ? import('katex/dist/katex.min.css').then(() => import('./math-fonts.css')) : null,
   ]).then(([module]) => {
     katex = module.default
     return true
