@@ -21,11 +21,12 @@ export function mathLoaded(): boolean {
   return katex !== null
 }
 
-/** Loads KaTeX (and in the browser its stylesheet, a same-origin file, as the page's CSP wants). */
+/** Loads KaTeX (and in the browser its stylesheet and fonts, same-origin files, as the page's CSP wants). */
 export function loadMath(): Promise<boolean> {
   loading ??= Promise.all([
     import('katex'),
-    import.meta.client ? import('katex/dist/katex.min.css').then(() => import('./math-fonts.css')) : null,
+    // KaTeX's stylesheet with its fonts as files (utils/katex-css.mjs says why).
+    import.meta.client ? import('./katex.css') : null,
   ]).then(([module]) => {
     katex = module.default
     return true
