@@ -17,12 +17,11 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
   const atBottom = ref(true)
   /**
    * Keep the newest message in view as rows are measured and text streams in: from the start and
-   * whenever the reader is back at the bottom, until they scroll away themselves (a scroll with no
-   * change of the list's size: the virtualiser's own corrections always come with one).
+   * whenever the reader is back at the bottom, until they scroll up themselves (wheel, touch, keys).
    */
   const stick = ref(true)
-  let lastTotal = -1
-  let lastTop = 0
+  /** The row at the top of the viewport and its distance from it: kept in place when a page is added above. */
+  let anchor: { id: string, offset: number } | null = null
   const loading = ref<'older' | 'newer' | null>(null)
   let loadingTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -34,9 +33,6 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
     overscan: 4,
     paddingStart: 24,
     paddingEnd: 24,
-    anchorTo: 'end' as const,
-    followOnAppend: true,
-    scrollEndThreshold: AT_BOTTOM_PX,
   })))
 
   /** The rows to render: all of them until mounted (SSR, hydration), then only those near the viewport. */
@@ -61,11 +57,8 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
     const id = topicId()
     if (!el) return
     atBottom.value = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX
-    const total = virtualizer.value.getTotalSize()
     if (atBottom.value) stick.value = true
-    else if (total === lastTotal || el.scrollTop < lastTop - 1) stick.value = false
-    lastTotal = total
-    lastTop = el.scrollTop
+    anchor = topRow(el)
     if (!id || loading.value) return
     if (!stick.value && el.scrollTop < EDGE_PX && thread.value?.hasMore && list.value[0]) {
       startLoading('older')
@@ -76,6 +69,33 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
       chat.loadNewer(id, list.value.at(-1)!.id)
     }
   }
+
+  function topRow(el: HTMLElement): { id: string, offset: number } | null {
+    const top = el.getBoundingClientRect().top
+    for (const row of el.querySelectorAll<HTMLElement>('[data-index]')) {
+      const box = row.getBoundingClientRect()
+      const message = list.value[Number(row.dataset.index)]
+      if (box.bottom > top && message) return { id: message.id, offset: box.top - top }
+    }
+    return null
+  }
+
+  /** The reader scrolls up by hand: stop following the newest message. */
+  function onUserScroll(event: Event) {
+    const up = event instanceof WheelEvent ? event.deltaY < 0 : event instanceof KeyboardEvent ? ['ArrowUp', 'PageUp', 'Home'].includes(event.key) : true
+    if (up) stick.value = false
+  }
+
+  // A page of older messages went in front: put the row that was read back where it was.
+  watch(() => list.value[0]?.id, () => {
+    const el = scroller.value
+    const kept = anchor
+    if (!el || !kept || stick.value || !mounted.value) return
+    const index = list.value.findIndex(m => m.id === kept.id)
+    const item = virtualizer.value.measurementsCache[index]
+    if (index < 0 || !item) return
+    el.scrollTop = item.start - kept.offset
+  }, { flush: 'post' })
 
   // A page arrived (an end of the list changed): allow the next one.
   watch(() => [list.value[0]?.id, list.value.at(-1)?.id, thread.value?.hasMore, thread.value?.hasNewer], () => {
@@ -117,5 +137,5 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
   })
   onBeforeUnmount(() => clearTimeout(loadingTimer))
 
-  return { scroller, rows, totalSize, mounted, atBottom, loading, measure, onScroll, scrollToBottom, jumpToLatest, scrollToMessage }
+  return { scroller, rows, totalSize, mounted, atBottom, loading, measure, onScroll, onUserScroll, scrollToBottom, jumpToLatest, scrollToMessage }
 }

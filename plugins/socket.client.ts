@@ -49,14 +49,13 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
     immediate: false,
     autoConnect: false,
     heartbeat: { message: PING, responseMessage: PONG, interval: HEARTBEAT_MS, pongTimeout: PONG_TIMEOUT_MS },
+    // The first two retries are useWebSocket's own; after that each attempt first asks over HTTP
+    // whether the session still exists (a cleaned-up or ended one cannot come back) and whether the
+    // server answers at all, as a restarting one finishes its start-up before taking sockets.
     autoReconnect: {
-      retries: () => session.status !== 'expired',
-      delay: (retried: number) => {
-        const delay = nextDelay ?? backoffDelay(retried - 1)
-        nextDelay = null
-        session.retryAt = Date.now() + delay
-        return delay
-      },
+      retries: (retried: number) => checkedAttempts === 0 && retried < 2 && session.status !== 'expired',
+      delay: (retried: number) => nextRetryDelay(retried - 1),
+      onFailed: () => scheduleCheckedRetry(),
     },
     onMessage: (_ws, event) => {
       const frame = typeof event.data === 'string' ? protocol!.parseServerFrame(event.data) : null
@@ -64,11 +63,32 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
       else console.warn('[socket] ignored a frame that does not match the protocol')
     },
     // A socket replaced by a newer one (Retry now) closes after its successor opened: not news.
-    onDisconnected: (ws, event) => (socket.ws.value && ws !== socket.ws.value ? undefined : onClosed(event, socketRetries++)),
-    onConnected: () => (socketRetries = 0),
+    onDisconnected: (ws, event) => (socket.ws.value && ws !== socket.ws.value ? undefined : onClosed(event)),
+    onConnected: () => (checkedAttempts = 0),
   })
-  /** Failed attempts since the last open: after two, ask whether the session still exists. */
-  let socketRetries = 0
+  /** Reconnect attempts made after an HTTP check, since the socket was last open. */
+  let checkedAttempts = 0
+  let checkedRetry: ReturnType<typeof setTimeout> | undefined
+
+  function nextRetryDelay(attempt: number): number {
+    const delay = nextDelay ?? backoffDelay(attempt)
+    nextDelay = null
+    session.retryAt = Date.now() + delay
+    return delay
+  }
+
+  function scheduleCheckedRetry() {
+    if (session.status === 'expired') return
+    const delay = nextRetryDelay(2 + checkedAttempts++)
+    clearTimeout(checkedRetry)
+    checkedRetry = setTimeout(async () => {
+      if (await sessionEnded()) {
+        session.status = 'expired'
+        return
+      }
+      socket.open()
+    }, delay)
+  }
 
   function state(): ChatState {
     return { user: session.user, agents: session.agents, topics: topics.items, threads: messages.threads, tasks: tasks.byTopic }
@@ -151,10 +171,8 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
     })
   }
 
-  function onClosed(event: CloseEvent, failures: number) {
+  function onClosed(event: CloseEvent) {
     const CLOSE = protocol!.CLOSE
-    // Closed on purpose because the session has ended: nothing to come back to.
-    if (session.status === 'expired') return
     session.status = 'reconnecting'
     // This browser signed in or registered: come back at once with the new cookie.
     if (event.code === CLOSE.sessionChanged) nextDelay = 0
@@ -162,19 +180,16 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
     else if (event.code === CLOSE.serviceRestart) nextDelay = 100 + Math.round(Math.random() * 900)
     if (event.code === CLOSE.policy) ui.toast(event.reason ? `${event.reason}.` : t('chat.connection.signedOut'), 'info')
     if (event.code === CLOSE.tooManySockets) ui.toast(event.reason || t('chat.connection.tooManySockets'))
-    if (failures >= 1) void checkSession()
   }
 
   /** 401 from /api/auth/me: the cookie names no session any more (cleaned up or ended); a network error is not that. */
-  async function checkSession() {
-    const ended = await $fetch('/api/auth/me').then(() => false, (error: { statusCode?: number }) => error.statusCode === 401)
-    if (!ended) return
-    session.status = 'expired'
-    socket.close()
+  function sessionEnded(): Promise<boolean> {
+    return $fetch('/api/auth/me').then(() => false, (error: { statusCode?: number }) => error.statusCode === 401)
   }
 
   function reconnectNow() {
     if (session.status !== 'reconnecting') return
+    clearTimeout(checkedRetry)
     socket.open()
   }
 
