@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-// @ts-expect-error a plain .mjs script without types
 import { katexCss } from '../../utils/katex-css.mjs'
 
 describe('utils/katex.css', () => {
