@@ -94,7 +94,7 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
     const index = list.value.findIndex(m => m.id === kept.id)
     const item = virtualizer.value.measurementsCache[index]
     if (index < 0 || !item) return
-    el.scrollTop = item.start - kept.offset
+    virtualizer.value.scrollToOffset(item.start - kept.offset)
   }, { flush: 'post' })
 
   // A page arrived (an end of the list changed): allow the next one.
