@@ -70,14 +70,11 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
     }
   }
 
+  /** The row at the top of the viewport, from the virtualiser's layout (the DOM may not have caught up with a scroll yet). */
   function topRow(el: HTMLElement): { id: string, offset: number } | null {
-    const top = el.getBoundingClientRect().top
-    for (const row of el.querySelectorAll<HTMLElement>('[data-index]')) {
-      const box = row.getBoundingClientRect()
-      const message = list.value[Number(row.dataset.index)]
-      if (box.bottom > top && message) return { id: message.id, offset: box.top - top }
-    }
-    return null
+    const item = virtualizer.value.getVirtualItemForOffset(el.scrollTop)
+    const message = item ? list.value[item.index] : undefined
+    return item && message ? { id: message.id, offset: item.start - el.scrollTop } : null
   }
 
   /** The reader scrolls up by hand: stop following the newest message. */
@@ -92,9 +89,8 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
     const kept = anchor
     if (!el || !kept || stick.value || !mounted.value) return
     const index = list.value.findIndex(m => m.id === kept.id)
-    const item = virtualizer.value.measurementsCache[index]
-    if (index < 0 || !item) return
-    virtualizer.value.scrollToOffset(item.start - kept.offset)
+    const target = index < 0 ? undefined : virtualizer.value.getOffsetForIndex(index, 'start')
+    if (target) virtualizer.value.scrollToOffset(target[0] - kept.offset)
   }, { flush: 'post' })
 
   // A page arrived (an end of the list changed): allow the next one.
