@@ -1,20 +1,12 @@
-// A clock that ticks while any component needs it (running task durations).
-const now = ref(Date.now())
-let users = 0
-let timer: ReturnType<typeof setInterval> | undefined
-
-export function useNow() {
+// A clock that ticks while the calling component is mounted (running task durations). Each caller
+// gets its own ref: a module-level one would be shared by every request the server renders.
+export function useNow(intervalMs = 250) {
+  const now = ref(Date.now())
+  let timer: ReturnType<typeof setInterval> | undefined
   onMounted(() => {
-    if (users++ === 0) timer = setInterval(() => (now.value = Date.now()), 250)
+    now.value = Date.now()
+    timer = setInterval(() => (now.value = Date.now()), intervalMs)
   })
-  onBeforeUnmount(() => {
-    if (--users === 0) clearInterval(timer)
-  })
+  onBeforeUnmount(() => clearInterval(timer))
   return now
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
 }

@@ -2,7 +2,6 @@
 // (markdown-it's tags, Shiki's spans, links, tables). It runs on both sides with the same settings,
 // so the server's HTML and the browser's agree at hydration: in the browser on the page's own DOM,
 // on the server on a jsdom window, imported only there so that jsdom never reaches the browser.
-import createDOMPurify from 'dompurify'
 import type { Config, DOMPurify, UponSanitizeAttributeHookEvent, WindowLike } from 'dompurify'
 
 const CONFIG: Config = {
@@ -27,7 +26,8 @@ let loading: Promise<void> | null = null
 
 /** Loads DOMPurify once per process (server) or page (browser); until then sanitizeHtml refuses. */
 export function loadSanitizer(): Promise<void> {
-  loading ??= domWindow().then((window) => {
+  // Imported here, not at the top: in the browser DOMPurify loads with the renderer, after the first paint.
+  loading ??= Promise.all([import('dompurify'), domWindow()]).then(([{ default: createDOMPurify }, window]) => {
     purifier = withHooks(createDOMPurify(window))
     // Set once: a config passed to every sanitize() call is parsed again each time (~0.1 ms on jsdom).
     purifier.setConfig(CONFIG)

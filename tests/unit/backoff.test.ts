@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay } from '../../../composables/useChatSocket'
+import { backoffDelay, randomId } from '../../utils/backoff'
 
 describe('backoffDelay', () => {
   it('starts around half a second', () => {
@@ -38,5 +38,22 @@ describe('backoffDelay', () => {
     const delay = backoffDelay(2)
     expect(delay).toBeGreaterThanOrEqual(1_000)
     expect(delay).toBeLessThanOrEqual(2_000)
+  })
+})
+
+describe('randomId', () => {
+  it('gives distinct ids, also without crypto.randomUUID (plain http on a LAN)', () => {
+    const ids = new Set(Array.from({ length: 50 }, () => randomId()))
+    expect(ids.size).toBe(50)
+    const original = crypto.randomUUID
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true })
+    try {
+      const id = randomId()
+      expect(id).toMatch(/^[0-9a-f]{32}$/)
+      expect(randomId()).not.toBe(id)
+    }
+    finally {
+      Object.defineProperty(crypto, 'randomUUID', { value: original, configurable: true })
+    }
   })
 })

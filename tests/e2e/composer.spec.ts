@@ -1,0 +1,92 @@
+// The composer as a person uses it: the slash-command menu by keyboard, a draft that survives a
+// reload, the state while a reply streams (Stop, queueing, the reason shown) and the polite
+// announcement when a reply has finished.
+import { expect, test } from '@playwright/test'
+import { createTopic, messages, openApp, send } from './helpers'
+
+test('the slash-command menu works from the keyboard', async ({ page }) => {
+  await openApp(page, '/')
+  const input = page.getByTestId('composer-input')
+  await input.pressSequentially('/')
+  const options = page.getByTestId('slash-option')
+  await expect(options).toHaveCount(3)
+  await expect(options.first()).toHaveAttribute('aria-selected', 'true')
+  await expect(options.first()).toContainText('Evaluate a math expression')
+  await input.press('ArrowDown')
+  await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true')
+  await expect(input).toHaveAttribute('aria-activedescendant', (await options.nth(1).getAttribute('id'))!)
+  await input.press('ArrowUp')
+  await input.press('Enter')
+  await expect(input).toHaveValue('/calc ')
+  await expect(page.getByTestId('slash-menu')).toHaveCount(0)
+  await input.fill('/s')
+  await expect(options).toHaveCount(1)
+  await input.press('Escape')
+  await expect(page.getByTestId('slash-menu')).toHaveCount(0)
+  await expect(input).toHaveValue('/s')
+  await input.fill('/calc 6 * 7')
+  await input.press('Enter')
+  await expect(messages(page, 'assistant').first().getByTestId('message-content')).toContainText('42', { timeout: 20_000 })
+})
+
+test('a draft is kept per topic across reloads', async ({ page }) => {
+  const topicId = await createTopic(page, 'What is 1 + 2?')
+  const input = page.getByTestId('composer-input')
+  await input.fill('an unfinished thought')
+  await page.waitForTimeout(400)
+  await page.reload()
+  await expect(page.locator('[data-testid=connection-status][data-status=open]')).toBeAttached({ timeout: 20_000 })
+  await expect(input).toHaveValue('an unfinished thought')
+  // Another topic (here: a new chat) has its own draft.
+  await openApp(page, '/')
+  await expect(input).toHaveValue('')
+  await openApp(page, `/t/${topicId}`)
+  await expect(input).toHaveValue('an unfinished thought')
+  await input.press('Enter')
+  await expect(input).toHaveValue('')
+  await page.waitForTimeout(400)
+  await page.reload()
+  await expect(page.locator('[data-testid=connection-status][data-status=open]')).toBeAttached({ timeout: 20_000 })
+  await expect(input).toHaveValue('')
+})
+
+test('while a reply streams: Stop is there, the reason is shown, and its end is announced politely', async ({ page }) => {
+  await openApp(page, '/')
+  await page.getByTestId('agent-picker').selectOption('slow')
+  await send(page, 'Keep talking')
+  const reply = messages(page, 'assistant').first()
+  await expect(reply).toHaveAttribute('data-status', 'streaming')
+  await expect(page.getByTestId('composer')).toHaveAttribute('data-state', 'streaming')
+  await expect(page.getByTestId('composer-streaming')).toBeVisible()
+  await page.getByTestId('composer-input').fill('one')
+  await page.getByTestId('composer-input').press('Enter')
+  await page.getByTestId('composer-input').fill('two')
+  await expect(page.getByTestId('send')).toBeDisabled()
+  await expect(page.getByTestId('send')).toHaveAttribute('title', /already queued/)
+  await expect(page.getByTestId('reply-announcement')).toHaveText('')
+  await page.getByTestId('stop').click()
+  await expect(reply).toHaveAttribute('data-status', 'stopped')
+  await expect(page.getByTestId('reply-announcement')).toHaveText(/reply was stopped/)
+  await expect(page.getByTestId('reply-announcement')).toHaveAttribute('aria-live', 'polite')
+  // The queued message went out; stop its reply too.
+  await expect(messages(page, 'assistant').nth(1)).toHaveAttribute('data-status', 'streaming')
+  await page.getByTestId('stop').click()
+  await expect(messages(page, 'assistant').nth(1)).toHaveAttribute('data-status', 'stopped')
+})
+
+test('code blocks have a copy button and math renders with KaTeX without breaking the CSP', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  const violations: string[] = []
+  page.on('console', message => /Content Security Policy|Refused to/i.test(message.text()) && violations.push(message.text()))
+  await createTopic(page, 'Euler: $e^{i\\pi} + 1 = 0$\n\n```js\nconsole.log(6 * 7)\n```')
+  const user = messages(page, 'user').first()
+  await expect(user.locator('.katex')).toBeVisible()
+  await expect(user.locator('.katex .katex-html')).toBeVisible()
+  const copy = user.getByRole('button', { name: 'Copy code' })
+  await copy.click()
+  await expect(copy).toHaveText('Copied')
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('console.log(6 * 7)\n')
+  // Highlighting arrived on demand for the block's language.
+  await expect(user.locator('pre.shiki')).toBeVisible()
+  expect(violations).toEqual([])
+})
