@@ -76,4 +76,11 @@ table(['page', 'scripts', 'raw KiB', 'transferred KiB', 'gzip KiB (target < 150)
   summary('/ (until idle)', homeScripts),
   summary('/t/<id> (until idle)', topicScripts),
 ])
+// --list: every script of the first paints, largest first (what to cut next).
+if (process.argv.includes('--list')) {
+  for (const [name, scripts] of [['/', homeScripts], ['/t/<id>', topicScripts]]) {
+    console.log(`\n${name}, first paint:`)
+    for (const s of firstPaint(scripts).sort((a, b) => b.gzip - a.gzip)) console.log(`  ${fmt(s.gzip / 1024, 1).padStart(6)} KiB gzip  ${s.url.split('/').pop()}`)
+  }
+}
 process.exit(0)

@@ -108,7 +108,11 @@ export function useMessageList(topicId: () => string | null, list: Ref<LocalMess
   }
 
   watch(totalSize, () => {
-    if (stick.value && mounted.value) nextTick(scrollToBottom)
+    if (!mounted.value) return
+    if (stick.value) return void nextTick(scrollToBottom)
+    // Rows were measured (their height replaced an estimate): the row being read is noted again,
+    // from the measured layout, so that a page put in front next keeps it where the reader sees it.
+    if (scroller.value) anchor = topRow(scroller.value) ?? anchor
   }, { flush: 'post' })
 
   /** Back to the newest message: from the held page if it has it, else the topic's latest page. */

@@ -1,6 +1,7 @@
 // Search in titles and messages on the server (GET /api/search) as the person types: from two
 // characters on, debounced, and a newer query aborts the request of an older one.
-import { LIMITS, type SearchResult, type SearchResponse } from '#shared/protocol'
+import { LIMITS } from '#shared/limits'
+import type { SearchResult, SearchResponse } from '#shared/protocol'
 
 export const SEARCH_MIN_CHARS = 2
 const DEBOUNCE_MS = 250

@@ -1,47 +1,15 @@
 // The socket protocol of DESIGN.md as zod schemas: the one source for both sides and for docs/protocol.md.
 import { z } from 'zod'
+import { LIMITS } from './limits'
 
 // In the browser, before the first schema is built: zod probes `new Function` when an object schema
 // is created, and the page's CSP (no 'unsafe-eval') reports that probe as a violation. Its
 // interpreter is fast enough for the socket's frames; the server keeps the compiled parsers.
 if (import.meta.client) z.config({ jitless: true })
 
-export const LIMITS = {
-  frameBytes: 64 * 1024,
-  messageChars: 32_000,
-  titleChars: 120,
-  historyPage: 50,
-  historyPageMax: 200,
-  /** Messages on each side of the target of `topic.open {around}`. */
-  historyAround: 25,
-  searchChars: 200,
-  searchResultsMax: 50,
-  searchResultsDefault: 20,
-  snippetChars: 200,
-  /** What `Task.input` shows of a task's input at most. */
-  taskInputChars: 16_000,
-  /** A message of an imported file: as long as the longest reply a server can be configured to write. */
-  importMessageChars: 10_000_000,
-} as const
-
-/**
- * Close codes of the socket. 1008, 1009 and 1013 are RFC 6455's; the 4xxx ones are the app's own.
- * The client reconnects after every one of them, at once for sessionChanged.
- */
-export const CLOSE = {
-  /** The session ended: logged out, password changed, account deleted. */
-  policy: 1008,
-  /** A frame over LIMITS.frameBytes. */
-  tooLarge: 1009,
-  /** The server restarts or sheds load: reconnect (to another instance) later. */
-  serviceRestart: 1012,
-  /** The client did not read its frames and the server's send buffer filled up. */
-  tryAgainLater: 1013,
-  /** Same browser, new identity (register, log in): reconnect now with the new cookie. */
-  sessionChanged: 4001,
-  /** More open sockets than WS_MAX_SOCKETS_PER_USER. */
-  tooManySockets: 4029,
-} as const
+// The limits and close codes live in a module without zod, so the browser's first paint can use
+// them without loading the schemas; they are part of the protocol all the same.
+export { CLOSE, LIMITS } from './limits'
 
 const id = z.string().min(1).max(100)
 const isoTime = z.string()

@@ -1,5 +1,5 @@
-// Limits of shared/protocol.ts that the first paint needs, without importing that module (and zod
-// with it) into the app's entry. tests/unit/limits.test.ts keeps them equal to the protocol's.
+// Limits of the protocol that the first paint needs, from shared/limits.ts (no zod).
+import { LIMITS } from '#shared/limits'
 
 /** LIMITS.messageChars: the longest message the server accepts. */
-export const MESSAGE_MAX_CHARS = 32_000
+export const MESSAGE_MAX_CHARS = LIMITS.messageChars
