@@ -84,7 +84,9 @@ describe('restart with the same DATA_DIR', () => {
 describe('cleanup of idle guests', () => {
   it('deletes a guest with no open socket after the timeout and keeps one whose socket stays open', async () => {
     // 0.01 min = 0.6 s; the loop sweeps every 300 ms.
-    const server = await start({ env: { BUILTIN_WORD_DELAY_MS: '2', SESSION_TIMEOUT_MINUTES: '0.01' } })
+    // 3 s: long enough for the guest to connect and chat on a busy machine (0.6 s was not), short
+    // enough for several sweeps to pass below.
+    const server = await start({ env: { BUILTIN_WORD_DELAY_MS: '2', SESSION_TIMEOUT_MINUTES: '0.05' } })
     // A guest lives 0.6 s between its first page load and its socket: warm SSR up first (its first
     // render takes most of a second) so that the guests below get their sockets in time.
     await getCookie(server.url)
@@ -121,14 +123,16 @@ describe('cleanup of idle guests', () => {
   })
 
   it('never sweeps an account, however long it is idle', async () => {
-    const server = await start({ env: { BUILTIN_WORD_DELAY_MS: '2', SESSION_TIMEOUT_MINUTES: '0.01' } })
+    // 3 s: long enough for the guest to connect and chat on a busy machine (0.6 s was not), short
+    // enough for several sweeps to pass below.
+    const server = await start({ env: { BUILTIN_WORD_DELAY_MS: '2', SESSION_TIMEOUT_MINUTES: '0.05' } })
     const visitor = await guest(server.url)
     const { topicId } = await chat(visitor.client, 'what is 3 + 4?')
     const registered = await api(server.url, '/api/auth/register', { cookie: visitor.cookie, body: { email: `idle-${Date.now()}@example.com`, password: 'idle account pass' } })
     expect(registered.status).toBe(201)
     await visitor.client.closed
-    // Many timeouts pass with no socket open.
-    await sleep(2_500)
+    // Several timeouts pass with no socket open.
+    await sleep(8_000)
     expect(server.logs.join('')).not.toMatch(/\[cleanup\] removed/)
     const page = await api(server.url, `/api/topics/${topicId}`, { cookie: registered.cookie })
     expect(page.status).toBe(200)
