@@ -87,6 +87,11 @@ export default defineNuxtConfig({
     // PGlite and QuickJS load their WebAssembly from their own package folders at run time.
     externals: { external: ['@electric-sql/pglite', 'quickjs-emscripten'], traceInclude: [mathjsEntry] },
   },
+  vite: {
+    // Fonts stay files (KaTeX's among them): a font inlined as a data: URI is refused by the page's
+    // CSP (font-src 'self'), and Chromium fetches one as soon as it parses the @font-face rule.
+    build: { assetsInlineLimit: (file: string) => (/\.(?:woff2?|ttf|otf)$/.test(file) ? false : undefined) },
+  },
   typescript: { strict: true },
   hooks: {
     // nuxt-auth-utils adds, when sockets are on, a plugin that unseals (and issues) a session on

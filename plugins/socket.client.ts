@@ -201,7 +201,8 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
     document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && reconnectNow())
   }
 
-  onNuxtReady(() => void start())
+  // Component tests mount the app without a server: no socket there.
+  if (!('__vitest_worker__' in globalThis)) onNuxtReady(() => void start())
   return { provide: { chatSocket: { request, openTopic, sendNewChat, reconnectNow } } }
 } })
 

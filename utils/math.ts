@@ -25,8 +25,8 @@ export function mathLoaded(): boolean {
 export function loadMath(): Promise<boolean> {
   loading ??= Promise.all([
     import('katex'),
-    // KaTeX's stylesheet with its fonts as files (utils/katex-css.mjs says why).
-    import.meta.client ? import('./katex.css') : null,
+    // Its fonts stay files: nuxt.config.ts keeps the build from inlining fonts (the CSP refuses data: fonts).
+    import.meta.client ? import('katex/dist/katex.min.css') : null,
   ]).then(([module]) => {
     katex = module.default
     return true

@@ -113,7 +113,15 @@ test('a 5,000-message topic scrolls from the bottom to the top with no jumps, th
       previous = before.number
       if (before.number === 0) break
       // Once the page has arrived (the row's index grows), the row being read has not moved.
-      const arrived = await expect.poll(async () => (await topRow(page)).index, { timeout: 10_000 }).toBeGreaterThan(before.index).then(() => true, () => false)
+      let arrived = await expect.poll(async () => (await topRow(page)).index, { timeout: 10_000 }).toBeGreaterThan(before.index).then(() => true, () => false)
+      // No page: the top of the topic, or a nudge the list did not take as a scroll (a busy machine
+      // can coalesce it): one more nudge before concluding it is the top.
+      if (!arrived && (await topRow(page)).number > 0) {
+        await list.evaluate((el) => {
+          el.scrollTop = 301
+        })
+        arrived = await expect.poll(async () => (await topRow(page)).index, { timeout: 12_000 }).toBeGreaterThan(before.index).then(() => true, () => false)
+      }
       if (!arrived) {
         // The top of the topic: nothing older to load.
         await list.evaluate(el => el.scrollTo(0, 0))
