@@ -1,6 +1,6 @@
-// provider.ts silenceWatch: the first-token and mid-stream timeout of provider replies.
+// upstream.ts silenceWatch: the first-token and mid-stream timeout of provider replies.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { silenceWatch } from '../../server/utils/agents/provider'
+import { silenceWatch } from '../../server/utils/agents/upstream'
 import { AgentFailure } from '../../server/utils/agents/types'
 
 beforeEach(() => {

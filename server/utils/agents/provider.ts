@@ -1,6 +1,7 @@
 // Model-backed agents through the Vercel AI SDK: one factory per provider, streaming text, task kinds
 // as tools (each call becomes a task in the panel and its result goes back to the model), usage,
-// a first-token timeout and readable failures.
+// a first-token timeout and readable failures. OpenAI-compatible agents stream through the lean
+// client of openai-chat.ts instead (the SDK's chunk pipeline is the CPU ceiling of many replies).
 import { createAnthropic } from '@ai-sdk/anthropic'
 import { createGoogleGenerativeAI } from '@ai-sdk/google'
 import { createOpenAI } from '@ai-sdk/openai'
@@ -10,15 +11,9 @@ import { createOllama } from 'ollama-ai-provider-v2'
 import { getTaskKind } from '../tasks/kinds'
 import { agentInfo, agentTools, type ResolvedAgent } from './config'
 import { fitHistory } from './context-window'
-import { classifyProviderError, streamInterrupted } from './provider-errors'
-import { AgentFailure, type AgentRuntime, type ReplyContext, type Turn } from './types'
-
-export interface ProviderLimits {
-  /** Fail the reply when the provider sends nothing for this long (first token or mid-stream). */
-  silenceTimeoutMs: number
-  /** Estimated tokens of history sent to the model. */
-  contextTokens: number
-}
+import { classifyProviderError } from './provider-errors'
+import type { AgentRuntime, ProviderLimits, ReplyContext, Turn } from './types'
+import { cleanTitle, runToolCall, silenceWatch, streamInterrupted, type SilenceWatch } from './upstream'
 
 export function languageModel({ config, apiKey, baseURL }: ResolvedAgent): LanguageModel {
   switch (config.provider) {
@@ -80,7 +75,7 @@ export function strictNdjsonFetch(agentName: string, base: typeof fetch = fetch)
   }
 }
 
-function taskTools(kinds: string[], ctx: ReplyContext, watch: Watch): ToolSet {
+function taskTools(kinds: string[], ctx: ReplyContext, watch: SilenceWatch): ToolSet {
   const tools: ToolSet = {}
   for (const name of kinds) {
     const kind = getTaskKind(name)
@@ -88,64 +83,10 @@ function taskTools(kinds: string[], ctx: ReplyContext, watch: Watch): ToolSet {
     tools[name] = tool({
       description: kind.description,
       inputSchema: kind.input,
-      execute: async (input: unknown) => {
-        watch.hold()
-        try {
-          const outcome = await ctx.runTool(name, input)
-          return outcome.status === 'completed'
-            ? outcome.result
-            : { error: outcome.error?.message ?? `The task was ${outcome.status}` }
-        }
-        finally {
-          watch.release()
-        }
-      },
+      execute: (input: unknown) => runToolCall(ctx, watch, name, input),
     })
   }
   return tools
-}
-
-/**
- * An AbortSignal that fires when the provider stays silent for `ms`: before the first token (after
- * the retry) or mid-stream. It is held while a tool runs, since the model waits for the result then.
- */
-export function silenceWatch(ms: number) {
-  const controller = new AbortController()
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let held = 0
-  const arm = () => {
-    clearTimeout(timer)
-    if (held === 0 && !controller.signal.aborted) {
-      timer = setTimeout(() => controller.abort(new AgentFailure('timeout', `The provider sent nothing for ${Number((ms / 1000).toFixed(1))} s.`)), ms)
-    }
-  }
-  arm()
-  return {
-    signal: controller.signal,
-    touch: arm,
-    hold: () => {
-      held++
-      clearTimeout(timer)
-    },
-    release: () => {
-      held--
-      arm()
-    },
-    stop: () => {
-      held = Number.POSITIVE_INFINITY
-      clearTimeout(timer)
-    },
-  }
-}
-
-type Watch = ReturnType<typeof silenceWatch>
-
-/**
- * A model's title without quotes, markdown marks or a final period, on one line. Only its start is
- * read: the trailing-marks pattern rescans a long run of white space from every position in it.
- */
-export function cleanTitle(text: string): string {
-  return text.trimStart().slice(0, 200).replace(/^["'“”\s#*]+|["'“”\s.*]+$/g, '').replace(/\s+/g, ' ').slice(0, 80)
 }
 
 export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): AgentRuntime {

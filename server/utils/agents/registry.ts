@@ -8,8 +8,7 @@ import { planAssistant } from './builtin/assistant'
 import { planCodeRunner } from './builtin/code-runner'
 import { planRunner, type PlannerContext } from './builtin/plan'
 import { agentInfo, agentTools, readAgentsFile, resolveAgent, type ResolvedAgent } from './config'
-import type { ProviderLimits } from './provider'
-import type { AgentRuntime, Turn } from './types'
+import type { AgentRuntime, ProviderLimits, Turn } from './types'
 
 const wordDelay = () => useConfig().BUILTIN_WORD_DELAY_MS
 
@@ -37,13 +36,16 @@ const builtinAgents: AgentRuntime[] = [
 let configured: AgentRuntime[] = []
 
 /**
- * A model-backed agent whose code (the AI SDK and its providers, ~250 ms of start-up to import)
- * loads with its first reply or title.
+ * A model-backed agent whose code loads with its first reply or title: the lean chat completions
+ * client for OpenAI-compatible servers, the AI SDK and its providers (~250 ms of start-up to import)
+ * for the others.
  */
 function lazyProviderAgent(resolved: ResolvedAgent, limits: ProviderLimits): AgentRuntime {
   const { config } = resolved
   let runtime: Promise<AgentRuntime> | undefined
-  const load = () => (runtime ??= import('./provider').then(({ providerAgent }) => providerAgent(resolved, limits)))
+  const load = () => (runtime ??= config.provider === 'openai-compatible'
+    ? import('./openai-chat').then(({ openaiChatAgent }) => openaiChatAgent(resolved, limits))
+    : import('./provider').then(({ providerAgent }) => providerAgent(resolved, limits)))
   return {
     info: agentInfo(config),
     tools: agentTools(config),

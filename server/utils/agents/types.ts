@@ -32,6 +32,13 @@ export interface AgentRuntime {
   title?: (history: Turn[], signal: AbortSignal) => Promise<string | null>
 }
 
+export interface ProviderLimits {
+  /** Fail the reply when the provider sends nothing for this long (first token or mid-stream). */
+  silenceTimeoutMs: number
+  /** Estimated tokens of history sent to the model. */
+  contextTokens: number
+}
+
 /** A failure of the agent itself (provider down, bad key): the reply ends as failed with this code. */
 export class AgentFailure extends Error {
   constructor(public readonly code: string, message: string) {

@@ -133,7 +133,7 @@ describe.concurrent.each(formatNames)('%s, closed without its end event', (name:
     const { client } = await app.guest()
     const { message } = await failed(client, `[cut] (${name})`, agentId(name))
     expect(message.status).toBe('failed')
-    expect(message.error?.code).toBe(name === 'openai-compatible' ? 'bad_response' : 'stream_interrupted')
+    expect(message.error?.code).toBe('stream_interrupted')
     expect(message.content).toBe(PARTIAL.join(''))
   })
 })
