@@ -2,6 +2,8 @@
 // Streaming cost: the app consuming N provider streams at once (one reply in each of N existing
 // topics: storing the messages, running the agent, coalescing, saving, fanning out to the users' sockets), against a bare script that consumes the same N streams from the same fake provider
 // through the AI SDK with no app around it. Compares CPU seconds (target: app ≤ 1.25× bare), and
+// also against the same streams read by a minimal SSE reader alone (bench/servers/lean-consumer.mjs:
+// what the app's own lean chat-completions client costs without the app around it), and
 // checks every reply: all its text, deltas in seq order with no gap, and the latency each token
 // gained between the provider's write and the client's receipt (target p99 < 50 ms below saturation).
 //
@@ -33,12 +35,13 @@ const REPLIES_PER_USER = 10
 const running = []
 hardLimit(Number(arg('max-seconds', '420')), () => Promise.all(running.map(p => p.stop())))
 
-function bare(providerUrl, replies, offset) {
+/** A bare consumer of the same streams: the AI SDK's streamText (the baseline) or the lean SSE reader. */
+function bare(providerUrl, replies, offset, consumer = 'sdk-consumer') {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(root, 'bench/servers/sdk-consumer.mjs')], { env: { ...process.env, PROVIDER_URL: providerUrl, REPLIES: String(replies), OFFSET: String(offset) }, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [join(root, `bench/servers/${consumer}.mjs`)], { env: { ...process.env, PROVIDER_URL: providerUrl, REPLIES: String(replies), OFFSET: String(offset) }, stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.on('data', d => (out += d))
-    child.once('exit', code => (code === 0 ? done(JSON.parse(out)) : fail(new Error(`sdk-consumer exited ${code}`))))
+    child.once('exit', code => (code === 0 ? done(JSON.parse(out)) : fail(new Error(`${consumer} exited ${code}`))))
   })
 }
 
@@ -46,6 +49,7 @@ function bare(providerUrl, replies, offset) {
 function userSocket(app, cookie) {
   const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws`, { headers: { cookie, origin: app.url }, perMessageDeflate: false })
   const replies = new Map()
+  const prompts = new Map()
   const state = { ws, replies, problems: [], topics: [] }
   state.ready = new Promise((done, fail) => {
     ws.once('error', fail)
@@ -55,7 +59,10 @@ function userSocket(app, cookie) {
       if (frame.type === 'session.ready') return done()
       if (frame.type === 'error') return state.problems.push(frame.payload.message)
       if (frame.type === 'topic.created') state.topics.push(frame.payload.topic.id)
-      if (frame.type === 'message.created' && frame.payload.message.role === 'assistant') replies.set(frame.payload.message.id, { seq: 0, text: '', arrivals: [], end: null })
+      // Which fake stream feeds a reply: the provider keys its token times by the u<k> of the prompt,
+      // and the reply's parent is that prompt.
+      if (frame.type === 'message.created' && frame.payload.message.role === 'user') prompts.set(frame.payload.message.id, Number(/u(\d+)/.exec(frame.payload.message.content)?.[1]))
+      if (frame.type === 'message.created' && frame.payload.message.role === 'assistant') replies.set(frame.payload.message.id, { seq: 0, text: '', arrivals: [], end: null, key: prompts.get(frame.payload.message.parentId) })
       if (frame.type === 'message.delta') {
         const reply = replies.get(frame.payload.messageId)
         if (!reply) return
@@ -137,13 +144,14 @@ async function appRun(apps, worker, replies, offset) {
       else if (socket.problems.length < 5) socket.problems.push(`reply ${reply.end?.status} ${reply.end?.error?.code ?? ''}: ${reply.end?.content.length}/${expected.length} chars`)
     }
   }
-  // Which fake stream fed which reply: the provider keys its token times by the u<k> of the prompt.
-  for (const [key, times] of Object.entries(emits)) {
-    const index = Number(key) - offset
-    // Replies of a user arrive on each socket in the order they were sent; the k-th is this one.
-    for (const socket of users[Math.floor(index / REPLIES_PER_USER)] ?? []) {
-      const reply = [...socket.replies.values()][index % REPLIES_PER_USER]
-      for (const [i, at] of reply?.arrivals ?? []) latencies.push(at - times[i])
+  for (const socket of sockets) {
+    for (const reply of socket.replies.values()) {
+      const times = emits[reply.key]
+      if (!times) {
+        if (socket.problems.length < 5) socket.problems.push(`reply without its stream (u${reply.key})`)
+        continue
+      }
+      for (const [i, at] of reply.arrivals) latencies.push(at - times[i])
     }
   }
   latencies.sort((a, b) => a - b)
@@ -184,9 +192,11 @@ for (const replies of replyCounts) {
   offset += 10_000
   const b = await bare(providerUrl, replies, offset)
   offset += 10_000
+  const lean = await bare(providerUrl, replies, offset, 'lean-consumer')
+  offset += 10_000
   const a = await appRun(apps, worker, replies, offset)
   const dbColumn = a.writes ? [`${fmt(a.writes.rows, 0)} / ${fmt(a.writes.commits, 0)}`] : []
-  rows.push([replies, `${rate}/s × ${seconds} s`, fmt(b.cpuSeconds, 2), fmt(a.cpu, 2), fmt(a.cpu / b.cpuSeconds, 2), fmt(b.wallSeconds, 1), fmt(a.wall, 1), `${fmt(a.p50, 1)} / ${fmt(a.p99, 1)}`, `${a.complete}/${replies}`, a.problems.length ? a.problems.slice(0, 3).join('; ') : 'none', ...dbColumn])
+  rows.push([replies, `${rate}/s × ${seconds} s`, fmt(b.cpuSeconds, 2), fmt(a.cpu, 2), fmt(a.cpu / b.cpuSeconds, 2), fmt(lean.cpuSeconds, 2), fmt(a.cpu / lean.cpuSeconds, 2), fmt(b.wallSeconds, 1), fmt(a.wall, 1), `${fmt(a.p50, 1)} / ${fmt(a.p99, 1)}`, `${a.complete}/${replies}`, a.problems.length ? a.problems.slice(0, 3).join('; ') : 'none', ...dbColumn])
   console.error(`[stream-cpu] ${replies} replies: bare ${fmt(b.cpuSeconds, 2)} s CPU, app ${fmt(a.cpu, 2)} s CPU, ${a.complete}/${replies} complete`)
 }
 await Promise.all(apps.map(app => app.stop()))
@@ -196,5 +206,5 @@ rmSync(dir, { recursive: true, force: true })
 
 const topology = instances > 1 ? ` (${instances} instances, Postgres and Redis; every user has a socket on each)` : database ? ' (on Postgres)' : ''
 console.log(`\n### Streaming: CPU of the app${topology} against the AI SDK alone, same fake provider, same streams\n`)
-table(['concurrent replies', 'tokens per reply', 'bare SDK CPU s', 'app CPU s', 'app ÷ bare (target ≤ 1.25)', 'bare wall s', 'app wall s', 'added latency p50 / p99 ms (target p99 < 50)', 'complete, exact text', 'seq gaps, errors', ...(database ? ['DB row writes / commits per s'] : [])], rows)
+table(['concurrent replies', 'tokens per reply', 'bare SDK CPU s', 'app CPU s', 'app ÷ bare (target ≤ 1.25)', 'lean SSE reader alone CPU s', 'app ÷ lean reader', 'bare wall s', 'app wall s', 'added latency p50 / p99 ms (target p99 < 50)', 'complete, exact text', 'seq gaps, errors', ...(database ? ['DB row writes / commits per s'] : [])], rows)
 process.exit(0)
