@@ -31,7 +31,8 @@ describe('TaskCard', () => {
     expect(card.get('[data-testid=task-status]').text()).toBe('Completed')
     expect(card.text()).toContain('calc')
     expect(card.text()).toContain('1.5 s')
-    expect(card.get('[data-testid=task-result] strong').text()).toBe('42')
+    // The result's renderer is a lazy component (not part of the first paint's scripts).
+    await vi.waitFor(() => expect(card.get('[data-testid=task-result] strong').text()).toBe('42'))
     expect(card.find('[data-testid=task-retry]').exists()).toBe(false)
     expect(card.find('[data-testid=task-cancel]').exists()).toBe(false)
   })
