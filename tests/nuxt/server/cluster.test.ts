@@ -7,23 +7,11 @@
 // REQUIRE_CLUSTER=1 (CI).
 import { randomBytes } from 'node:crypto'
 import IORedis from 'ioredis'
-import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
+import { admin, adminUrl } from './backends'
 import { api, chat, clientId, connect, finished, getCookie, guest, send, sleep, startServer, waitFor, type Client, type TestServer } from './helpers'
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 })
-  await client.connect()
-  try {
-    return await work(client)
-  }
-  finally {
-    await client.end()
-  }
-}
 
 async function redisAnswers(): Promise<boolean> {
   const redis = new IORedis(redisUrl, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 })
