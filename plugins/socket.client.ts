@@ -2,11 +2,13 @@
 // backoff (utils/backoff.ts), the ping/pong heartbeat of DESIGN.md and buffering frames sent while
 // disconnected. Frames go through the pure reducer (utils/chat-reducer.ts) into the stores; this file
 // only carries out its effects. It starts once hydration has finished, so the server's HTML and the
-// first client render agree (the connection status must not change while Vue hydrates).
-import { useWebSocket } from '@vueuse/core'
+// first client render agree (the connection status must not change while Vue hydrates). The
+// transport, the reducer and the protocol's schemas are imported then too, not with the app's entry:
+// the first paint needs none of them (frames asked for before are sent once the socket exists).
+import type { UseWebSocketReturn } from '@vueuse/core'
 import type { ClientPayload, ClientType, ServerFrame } from '#shared/protocol'
 import { backoffDelay } from '~/utils/backoff'
-import { reduceFrame, type ChatState, type Effect } from '~/utils/chat-reducer'
+import type { ChatState, Effect } from '~/utils/chat-reducer'
 import type { PageKind } from '~/utils/chat-thread'
 
 const HEARTBEAT_MS = 25_000
@@ -18,6 +20,8 @@ export type OnRequestError = (message: string, code: string) => void
 export type TopicPage = { before: string } | { after: string } | { around: string } | Record<string, never>
 
 type Protocol = typeof import('#shared/protocol')
+type Transport = typeof import('~/utils/socket-transport')
+type Reducer = typeof import('~/utils/chat-reducer')
 
 export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'], setup(nuxtApp) {
   const session = useSessionStore()
@@ -36,16 +40,17 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
   const pages = new Map<string, PageKind[]>()
   /** New chats sent from this tab: clientMessageId → called with the topic the server created. */
   const newChats = new Map<string, (topicId: string) => void>()
-  /**
-   * The protocol's schemas (and zod with them), imported when the socket starts rather than with the
-   * app's entry: they are not needed for the first paint.
-   */
+  /** The protocol's schemas (and zod with them) and the reducer, imported when the socket starts. */
   let protocol: Protocol | null = null
+  let reducer: Reducer | null = null
+  /** Frames asked for before the socket exists (useWebSocket buffers those sent while it is closed). */
+  const early: string[] = []
   /** Set by onDisconnected for the next reconnect: at once after a new identity, soon after a restart. */
   let nextDelay: number | null = null
 
+  let socket: UseWebSocketReturn<string> | null = null
   const url = computed(() => (import.meta.client ? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws` : undefined))
-  const socket = useWebSocket(url, {
+  const connect = ({ useWebSocket }: Transport) => useWebSocket(url, {
     immediate: false,
     autoConnect: false,
     heartbeat: { message: PING, responseMessage: PONG, interval: HEARTBEAT_MS, pongTimeout: PONG_TIMEOUT_MS },
@@ -63,7 +68,7 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
       else console.warn('[socket] ignored a frame that does not match the protocol')
     },
     // A socket replaced by a newer one (Retry now) closes after its successor opened: not news.
-    onDisconnected: (ws, event) => (socket.ws.value && ws !== socket.ws.value ? undefined : onClosed(event)),
+    onDisconnected: (ws, event) => (socket?.ws.value && ws !== socket.ws.value ? undefined : onClosed(event)),
     onConnected: () => (checkedAttempts = 0),
   })
   /** Reconnect attempts made after an HTTP check, since the socket was last open. */
@@ -86,7 +91,7 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
         session.status = 'expired'
         return
       }
-      socket.open()
+      socket?.open()
     }, delay)
   }
 
@@ -103,7 +108,7 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
   }
 
   function onFrame(frame: ServerFrame) {
-    const { state: next, effects } = reduceFrame(state(), frame, {
+    const { state: next, effects } = reducer!.reduceFrame(state(), frame, {
       currentTopicId: topics.currentId,
       pages: topicId => pages.get(topicId) ?? [],
       newChats: new Set(newChats.keys()),
@@ -144,7 +149,9 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
   function request<T extends ClientType>(type: T, payload: ClientPayload<T>, onError?: OnRequestError): string {
     const id = `r${++requestCounter}`
     if (onError) onRequestError.set(id, onError)
-    socket.send(JSON.stringify({ type, payload, id }))
+    const frame = JSON.stringify({ type, payload, id })
+    if (socket) socket.send(frame)
+    else early.push(frame)
     return id
   }
 
@@ -190,13 +197,17 @@ export default defineNuxtPlugin({ name: 'chat-socket', dependsOn: ['i18n:plugin'
   function reconnectNow() {
     if (session.status !== 'reconnecting') return
     clearTimeout(checkedRetry)
-    socket.open()
+    socket?.open()
   }
 
   async function start() {
     session.status = 'connecting'
-    protocol = await import('#shared/protocol')
+    const [loadedProtocol, transport, loadedReducer] = await Promise.all([import('#shared/protocol'), import('~/utils/socket-transport'), import('~/utils/chat-reducer')])
+    protocol = loadedProtocol
+    reducer = loadedReducer
+    socket = connect(transport)
     socket.open()
+    for (const frame of early.splice(0)) socket.send(frame)
     window.addEventListener('online', reconnectNow)
     document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && reconnectNow())
   }
