@@ -7,12 +7,13 @@
 import type { Token } from 'markdown-it'
 import { highlightCode, languageLoaded, languageOf, loadHighlighter, resetHighlightBudget } from './highlight'
 import { fillMath, loadMath, mathLoaded, mathPlugin, type MathEnv } from './math'
-import { loadSanitizer, sanitizeHtml } from './sanitize'
 
 type MarkdownItClass = typeof import('markdown-it').default
 type MarkdownIt = InstanceType<MarkdownItClass>
 
 let md: MarkdownIt | null = null
+/** The sanitiser's module, imported with markdown-it (it is not needed to hydrate a message). */
+let sanitizer: typeof import('./sanitize') | null = null
 let coreLoading: Promise<void> | null = null
 
 function escapeText(text: string): string {
@@ -56,7 +57,13 @@ function insideLink(tokens: Token[], idx: number): boolean {
 
 /** Loads markdown-it and the sanitiser (the browser, on demand); rendering before that gives escaped text. */
 export function loadMarkdownCore(): Promise<void> {
-  coreLoading ??= Promise.all([import('markdown-it'), loadSanitizer()]).then(([module]) => {
+  coreLoading ??= Promise.all([
+    import('markdown-it'),
+    import('./sanitize').then(async (module) => {
+      await module.loadSanitizer()
+      sanitizer = module
+    }),
+  ]).then(([module]) => {
     md = createRenderer(module.default)
   })
   return coreLoading
@@ -68,15 +75,15 @@ export async function loadMarkdown(): Promise<void> {
 }
 
 export function markdownReady(): boolean {
-  return md !== null && sanitizeHtml('') !== null
+  return md !== null && sanitizer?.sanitizeHtml('') != null
 }
 
 /** markdown-it's HTML, sanitised, with the math put back; null until the renderer is loaded. */
 function renderSafe(source: string): string | null {
   if (!md) return null
   const env: MathEnv = { nonce: `m${Math.random().toString(36).slice(2, 12)}`, math: [] }
-  const html = sanitizeHtml(md.render(source, env as unknown as Parameters<MarkdownIt['render']>[1]))
-  return html === null ? null : fillMath(html, env)
+  const html = sanitizer?.sanitizeHtml(md.render(source, env as unknown as Parameters<MarkdownIt['render']>[1]))
+  return html == null ? null : fillMath(html, env)
 }
 
 /**
