@@ -159,7 +159,8 @@ export async function* readCompletion(response: Response, agentName: string, onC
   let finished = false
   let done = false
   try {
-    for await (const data of sseData(response.body)) {
+    // Node's web streams are async iterable; the DOM typings in scope do not say so.
+    for await (const data of sseData(response.body as unknown as AsyncIterable<Uint8Array>)) {
       onChunk()
       if (data === '[DONE]') {
         done = true
