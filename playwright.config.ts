@@ -12,7 +12,10 @@ export default defineConfig({
   outputDir: 'test-results',
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // On CI one retry: on a loaded 2-core machine a browser test fails now and then on timing (a focus
+  // or a socket under two workers); Playwright reports such a test as flaky, and a real failure
+  // fails both tries.
+  retries: process.env.CI ? 1 : 0,
   // Each worker drives its own browser against the one server: two suit a 2-core machine.
   workers: Math.min(2, availableParallelism()),
   timeout: 45_000,

@@ -52,6 +52,7 @@ export function socketCount(userId: string): number {
 /** Sends, unless the peer has stopped reading: then it is closed and told to come back later. */
 function write(peer: SocketPeer, data: string) {
   if (peer.bufferedAmount() > useConfig().WS_SEND_BUFFER_BYTES) {
+    console.warn(`[ws] closing socket ${peer.id}: ${peer.bufferedAmount()} bytes unread`)
     peer.close(CLOSE.tryAgainLater, 'Too much unread data: reconnect')
     return
   }

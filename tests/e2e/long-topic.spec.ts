@@ -17,8 +17,10 @@ const base = `http://127.0.0.1:${port}`
 async function startApp(dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(root, '.output/server/index.mjs')], {
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, GUESTS_PER_MINUTE_PER_IP: '10000' },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   })
+  // The server's warnings (a socket closed, a failed query) go with the test's output.
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[long-topic server] ${chunk}`))
   await expect.poll(() => fetch(`${base}/api/health`).then(r => r.status, () => 0), { timeout: 60_000 }).toBe(200)
   return child
 }
