@@ -41,16 +41,17 @@ async function retitle(topic: TopicRow, agent: AgentRuntime) {
 
 /**
  * Creates the assistant message under `parent` (the user message it answers) and starts answering
- * `userText`; the agent reads the active branch, which ends at `parent`.
+ * `userText`; the agent reads the active branch, which ends at `parent`. A `freshParent` (stored
+ * just now, in the same topic lock) has no other replies, so the reply has no versions to look up.
  */
-export async function answer(topic: TopicRow, parent: MessageRow, userText: string) {
+export async function answer(topic: TopicRow, parent: MessageRow, userText: string, freshParent = false) {
   const command = parseSlashCommand(userText)
   const topicAgent = requireAgent(topic.agentId)
   const agent: AgentRuntime = command ? commandAgent(command) : topicAgent
   const rows = await recentMessages(topic.id, HISTORY_MESSAGES)
   const history = historyOf(rows)
   const assistant = await insertMessage({ topicId: topic.id, role: 'assistant', content: '', status: 'streaming', agentId: topic.agentId, parentId: parent.id })
-  const versions = (await versionsOf(topic.id, [assistant])).get(assistant.id)
+  const versions = freshParent ? undefined : (await versionsOf(topic.id, [assistant])).get(assistant.id)
   announce.messageCreated(topic.ownerId, assistant, versions)
   const run = runReply(agent, topic, assistant, history, versions)
   // Titles are generated after the first exchange's reply, never in front of it.
@@ -111,7 +112,7 @@ async function postAndAnswer(topic: TopicRow, payload: ClientPayload<'message.se
   const leaf = await branchLeaf(topic.id)
   const user = await insertMessage({ topicId: topic.id, role: 'user', content: payload.text, status: 'complete', clientMessageId: payload.clientMessageId, parentId: leaf?.id })
   announce.messageCreated(topic.ownerId, user, (await versionsOf(topic.id, [user])).get(user.id))
-  await answer(topic, user, payload.text)
+  await answer(topic, user, payload.text, true)
 }
 
 export async function changeTopic(ownerId: string, payload: ClientPayload<'topic.update'>) {
