@@ -12,6 +12,7 @@ import { AppError, socketCode, toAppError } from './errors'
 import { readSession, type SessionInfo, type UpgradeRequest } from './identity'
 import { isDraining } from './lifecycle'
 import { isAllowedOrigin } from './origin'
+import { whenReady } from './startup'
 import { toTopic } from './storage/mappers'
 import { listTopics } from './storage/topics'
 import { touchUser, touchUsers } from './storage/users'
@@ -23,6 +24,10 @@ export async function authenticateUpgrade(request: UpgradeRequest): Promise<Sess
   if (useConfig().APP_ROLE === 'worker') return new Response('This instance only runs background tasks', { status: 503 })
   if (!isAllowedOrigin(request.headers.get('origin'), request.headers)) return new Response('Forbidden origin', { status: 403 })
   try {
+    // As every HTTP request does (middleware/session.ts): a socket that opened before the start-up's
+    // recovery finished read replies still marked streaming that the recovery then failed, and no
+    // frame ever told it (seen in the outage e2e test once PGlite's queries took turns).
+    await whenReady()
     const session = await readSession(request)
     return session ?? new Response('No valid session', { status: 401 })
   }
