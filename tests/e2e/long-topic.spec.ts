@@ -80,6 +80,10 @@ test('a 5,000-message topic scrolls from the bottom to the top with no jumps, th
     const held: (() => void)[] = []
     await page.routeWebSocket(/\/ws$/, (ws) => {
       const server = ws.connectToServer()
+      // Which side closes a socket, and when: a reconnect in the middle of the scroll is what to look for.
+      const openedAt = Date.now()
+      server.onClose((code, reason) => console.log(`[long-topic] the server closed a socket (${code ?? 'no code'} ${reason ?? ''}) after ${Date.now() - openedAt} ms`))
+      ws.onClose((code, reason) => console.log(`[long-topic] the page closed a socket (${code ?? 'no code'} ${reason ?? ''}) after ${Date.now() - openedAt} ms`))
       server.onMessage((message) => {
         if (holding && String(message).includes('"topic.history"')) held.push(() => ws.send(message))
         else ws.send(message)
