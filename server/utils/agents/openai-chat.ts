@@ -10,7 +10,8 @@ import { getTaskKind } from '../tasks/kinds'
 import { agentInfo, agentTools, type ResolvedAgent } from './config'
 import { fitHistory } from './context-window'
 import { AgentFailure, type AgentRuntime, type ProviderLimits, type ReplyContext, type Turn } from './types'
-import { badResponse, cleanTitle, connectionFailure, isRetryableStatus, runToolCall, silenceWatch, statusFailure, streamInterrupted } from './upstream'
+import { sleep } from './pace'
+import { badResponse, cleanTitle, connectionFailure, isRetryableStatus, runToolCall, silenceWatch, statusFailure, streamInterrupted, TITLE_SYSTEM, TITLE_TIMEOUT_MS, titlePrompt, unexpectedFailure } from './upstream'
 
 const MAX_STEPS = 6
 /** The SDK's first backoff, used when a retryable answer names no (reasonable) retry-after. */
@@ -83,19 +84,10 @@ export function retryDelay(headers: Headers): number {
   return wanted >= 0 && wanted < 60_000 ? wanted : RETRY_DELAY_MS
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', abort)
-      resolve()
-    }, ms)
-    const abort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', abort, { once: true })
-  })
+/** Waits before a retry; a stop during the wait ends it at once, with the stop's reason. */
+async function retryWait(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, signal)
+  if (signal.aborted) throw signal.reason
 }
 
 function textOf(content: unknown): string {
@@ -129,14 +121,14 @@ export async function postChat(options: ChatClientOptions, body: unknown, signal
       if (signal.aborted) throw signal.reason
       // No answer at all (refused, reset before the response, DNS): worth one more try, as the SDK does.
       if (attempt >= retries) throw new AgentFailure('provider_unreachable', `${options.agentName}: the provider could not be reached.`)
-      await sleep(RETRY_DELAY_MS, signal)
+      await retryWait(RETRY_DELAY_MS, signal)
       continue
     }
     if (response.ok) return response
     // The body is never read: some providers quote the key in their error messages.
     await response.body?.cancel().catch(() => {})
     if (attempt >= retries || !isRetryableStatus(response.status)) throw statusFailure(response.status, options.agentName)
-    await sleep(retryDelay(response.headers), signal)
+    await retryWait(retryDelay(response.headers), signal)
   }
 }
 
@@ -270,7 +262,7 @@ export function openaiChatAgent(resolved: ResolvedAgent, limits: ProviderLimits)
       if (ctx.signal.aborted && !watch.signal.aborted) return
       const failure = watch.signal.aborted
         ? watch.signal.reason as AgentFailure
-        : error instanceof AgentFailure ? error : connectionFailure(error, config.name) ?? new AgentFailure('provider_error', `${config.name}: the reply failed (${error instanceof Error ? error.name : 'unknown error'}).`)
+        : error instanceof AgentFailure ? error : connectionFailure(error, config.name) ?? unexpectedFailure(error, config.name)
       console.warn(`[agent] ${config.id}: reply failed (${failure.code})`)
       throw failure
     }
@@ -284,10 +276,10 @@ export function openaiChatAgent(resolved: ResolvedAgent, limits: ProviderLimits)
       model: config.model,
       stream: false,
       messages: [
-        { role: 'system', content: 'You write titles for conversations. Answer with a title of 2 to 6 words, no quotes, no final period.' },
-        { role: 'user', content: history.slice(0, 2).map(t => `${t.role === 'user' ? 'User' : 'Assistant'}: ${t.content.slice(0, 2000)}`).join('\n\n') },
+        { role: 'system', content: TITLE_SYSTEM },
+        { role: 'user', content: titlePrompt(history) },
       ],
-    }, AbortSignal.any([signal, AbortSignal.timeout(15_000)]), 0)
+    }, AbortSignal.any([signal, AbortSignal.timeout(TITLE_TIMEOUT_MS)]), 0)
     const body = await response.json() as { choices?: { message?: { content?: unknown } }[] }
     return cleanTitle(textOf(body?.choices?.[0]?.message?.content)) || null
   }

@@ -2,7 +2,7 @@
 // or headers. The SDK-free pieces (by status, by connection) live in upstream.ts.
 import { APICallError, InvalidResponseDataError, JSONParseError, RetryError, TypeValidationError } from 'ai'
 import { AgentFailure } from './types'
-import { badResponse, connectionFailure, statusFailure } from './upstream'
+import { badResponse, connectionFailure, statusFailure, unexpectedFailure } from './upstream'
 
 function unwrap(error: unknown): unknown {
   return RetryError.isInstance(error) ? error.lastError : error
@@ -23,5 +23,5 @@ export function classifyProviderError(error: unknown, agentName: string): AgentF
   const failure = connectionFailure(inner, agentName)
   if (failure) return failure
   console.error(`[agent] ${agentName} failed:`, inner instanceof Error ? `${inner.name}: ${inner.message}` : inner)
-  return new AgentFailure('provider_error', `${agentName}: the reply failed (${inner instanceof Error ? inner.name : 'unknown error'}).`)
+  return unexpectedFailure(inner, agentName)
 }

@@ -13,7 +13,7 @@ import { agentInfo, agentTools, type ResolvedAgent } from './config'
 import { fitHistory } from './context-window'
 import { classifyProviderError } from './provider-errors'
 import type { AgentRuntime, ProviderLimits, ReplyContext, Turn } from './types'
-import { cleanTitle, runToolCall, silenceWatch, streamInterrupted, type SilenceWatch } from './upstream'
+import { cleanTitle, runToolCall, silenceWatch, streamInterrupted, TITLE_SYSTEM, TITLE_TIMEOUT_MS, titlePrompt, type SilenceWatch } from './upstream'
 
 export function languageModel({ config, apiKey, baseURL }: ResolvedAgent): LanguageModel {
   switch (config.provider) {
@@ -146,10 +146,10 @@ export function providerAgent(resolved: ResolvedAgent, limits: ProviderLimits): 
   async function title(history: Turn[], signal: AbortSignal): Promise<string | null> {
     const { text } = await generateText({
       model,
-      system: 'You write titles for conversations. Answer with a title of 2 to 6 words, no quotes, no final period.',
-      prompt: history.slice(0, 2).map(t => `${t.role === 'user' ? 'User' : 'Assistant'}: ${t.content.slice(0, 2000)}`).join('\n\n'),
+      system: TITLE_SYSTEM,
+      prompt: titlePrompt(history),
       maxRetries: 0,
-      abortSignal: AbortSignal.any([signal, AbortSignal.timeout(15_000)]),
+      abortSignal: AbortSignal.any([signal, AbortSignal.timeout(TITLE_TIMEOUT_MS)]),
     })
     return cleanTitle(text) || null
   }

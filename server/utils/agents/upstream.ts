@@ -2,7 +2,7 @@
 // provider.ts, the lean chat-completions client in openai-chat.ts): the silence watch, readable
 // failures from an HTTP status or a broken connection, tool calls run as tasks, clean titles.
 // Nothing here imports the AI SDK, so an agent that does not use it never loads it.
-import { AgentFailure, type ReplyContext } from './types'
+import { AgentFailure, type ReplyContext, type Turn } from './types'
 
 /**
  * An AbortSignal that fires when the provider stays silent for `ms`: before the first token (after
@@ -57,6 +57,14 @@ export async function runToolCall(ctx: ReplyContext, watch: SilenceWatch, kind: 
   }
 }
 
+/** The instructions and the prompt of a title request: the first exchange, each turn cut short. */
+export const TITLE_SYSTEM = 'You write titles for conversations. Answer with a title of 2 to 6 words, no quotes, no final period.'
+export const TITLE_TIMEOUT_MS = 15_000
+
+export function titlePrompt(history: Turn[]): string {
+  return history.slice(0, 2).map(t => `${t.role === 'user' ? 'User' : 'Assistant'}: ${t.content.slice(0, 2000)}`).join('\n\n')
+}
+
 /**
  * A model's title without quotes, markdown marks or a final period, on one line. Only its start is
  * read: the trailing-marks pattern rescans a long run of white space from every position in it.
@@ -73,6 +81,11 @@ export function streamInterrupted(agentName: string): AgentFailure {
 /** The provider answered with a body we cannot read (bad JSON, an unexpected shape). */
 export function badResponse(agentName: string): AgentFailure {
   return new AgentFailure('bad_response', `${agentName}: the provider sent a malformed response.`)
+}
+
+/** A failure none of the above explains: its name only (a message may quote the request or a key). */
+export function unexpectedFailure(error: unknown, agentName: string): AgentFailure {
+  return new AgentFailure('provider_error', `${agentName}: the reply failed (${error instanceof Error ? error.name : 'unknown error'}).`)
 }
 
 /** A refusal by HTTP status (the body is never quoted: some providers echo the key in it). */
